@@ -1,0 +1,38 @@
+# Sourced by bin/beit4j and bin/test: native-library settings chosen from this host, never hard-coded.
+# Every variable can be overridden by setting it before calling the script.
+
+# OpenBLAS 0.3.19 (bundled with ND4J 1.0.0-M2.1) misdetects recent CPUs as "Prescott" and runs slow
+# generic kernels. Pick the kernel family from the CPU's flags.
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ -r /proc/cpuinfo ]; then
+  _flags=$(grep -m1 '^flags' /proc/cpuinfo)
+  _vendor=$(grep -m1 '^vendor_id' /proc/cpuinfo)
+  case "$_flags" in
+    *avx512f*avx512bw*|*avx512bw*avx512f*) export OPENBLAS_CORETYPE=SkylakeX ;;
+    *avx2*)
+      case "$_vendor" in
+        *AMD*) export OPENBLAS_CORETYPE=Zen ;;
+        *) export OPENBLAS_CORETYPE=Haswell ;;
+      esac ;;
+  esac
+  unset _flags _vendor
+fi
+
+# Threads for ND4J's native ops. A SameDiff training step spends a large share of its time in
+# single-threaded Java bookkeeping; on a 2-core host 1 OMP thread beat 2 (see docs/benchmarks.md).
+# So leave one core to the JVM: cores - 1, at least 1.
+if [ -z "${OMP_NUM_THREADS:-}" ]; then
+  _cores=$(nproc 2>/dev/null || echo 1)
+  _threads=$((_cores > 1 ? _cores - 1 : 1))
+  export OMP_NUM_THREADS=$_threads
+  unset _cores _threads
+fi
+
+# Heap a quarter of RAM (at least 2 GiB); ND4J's off-heap arrays up to half of RAM.
+if [ -z "${BEIT4J_JAVA_MEM:-}" ]; then
+  _mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 8388608)
+  _heap_mb=$((_mem_kb / 1024 / 4)); [ "$_heap_mb" -lt 2048 ] && _heap_mb=2048
+  _off_mb=$((_mem_kb / 1024 / 2))
+  BEIT4J_JAVA_MEM="-Xmx${_heap_mb}m -Dorg.bytedeco.javacpp.maxbytes=${_off_mb}m -Dorg.bytedeco.javacpp.maxphysicalbytes=$((_off_mb + _heap_mb))m"
+  unset _mem_kb _heap_mb _off_mb
+fi
+export BEIT4J_JAVA_MEM
