@@ -176,6 +176,16 @@ class OnnxTeacherTest {
   }
 
   @Test
+  void runsAFixedBatchOfOneModelImageByImage() {
+    OnnxTeacherConfig cfg = OnnxTeacherConfig.of(fixture("tiny_vit_b1.onnx"), 32, 2).withThreads(1);
+    try (OnnxTeacher b1 = new OnnxTeacher(cfg);
+        OnnxTeacher dynamic = new OnnxTeacher(tiny(2))) {
+      INDArray x = npy("input"); // a batch of 2
+      assertClose(dynamic.patchFeatures(x), b1.patchFeatures(x), 1e-5);
+    }
+  }
+
+  @Test
   void idNamesTheFileAndItsDigest() throws Exception {
     byte[] bytes = Files.readAllBytes(fixture("tiny_vit.onnx"));
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
