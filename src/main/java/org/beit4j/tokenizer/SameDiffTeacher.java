@@ -48,8 +48,8 @@ public final class SameDiffTeacher implements Teacher {
       throw new IllegalArgumentException(
           "Not a valid SameDiff graph: "
               + config.graph().toAbsolutePath()
-              + " ("
-              + e.getMessage()
+              + " (expected a file written by SameDiff.save; loading failed with "
+              + e
               + ")",
           e);
     }
