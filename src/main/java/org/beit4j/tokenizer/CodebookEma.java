@@ -1,5 +1,6 @@
 package org.beit4j.tokenizer;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -30,9 +31,9 @@ public final class CodebookEma {
   public static void normEma(
       INDArray embeddings, INDArray clusterSize, INDArray hNorm, int[] codes, double decay) {
     int k = (int) embeddings.size(0);
-    double[][] e = embeddings.toDoubleMatrix(); // [K, d]
+    double[][] e = rows(embeddings); // [K, d]
     long[] bins = counts(codes, k); // [K]
-    double[][] sums = sums(hNorm.toDoubleMatrix(), codes, k, e[0].length); // [K, d]
+    double[][] sums = sums(rows(hNorm), codes, k, e[0].length); // [K, d]
     emaCounts(clusterSize, bins, decay);
     for (int j = 0; j < k; j++) {
       if (bins[j] == 0) {
@@ -44,7 +45,7 @@ public final class CodebookEma {
       }
       e[j] = normalised(e[j]);
     }
-    embeddings.assign(Nd4j.create(e).castTo(embeddings.dataType()));
+    embeddings.assign(matrix(e, embeddings.dataType()));
   }
 
   /**
@@ -76,9 +77,9 @@ public final class CodebookEma {
       double decay,
       double eps) {
     int k = (int) embeddings.size(0);
-    double[][] avg = embedAvg.toDoubleMatrix(); // [K, d]
+    double[][] avg = rows(embedAvg); // [K, d]
     long[] bins = counts(codes, k); // [K]
-    double[][] sums = sums(hNorm.toDoubleMatrix(), codes, k, avg[0].length); // [K, d]
+    double[][] sums = sums(rows(hNorm), codes, k, avg[0].length); // [K, d]
     double[] size = emaCounts(clusterSize, bins, decay);
     double n = 0;
     for (double s : size) {
@@ -92,8 +93,8 @@ public final class CodebookEma {
       double smoothed = (size[j] + eps) / (n + k * eps) * n;
       e[j] = normalised(scaled(avg[j], 1.0 / smoothed));
     }
-    embedAvg.assign(Nd4j.create(avg).castTo(embedAvg.dataType()));
-    embeddings.assign(Nd4j.create(e).castTo(embeddings.dataType()));
+    embedAvg.assign(matrix(avg, embedAvg.dataType()));
+    embeddings.assign(matrix(e, embeddings.dataType()));
   }
 
   /** How many of {@code codes} point at each of {@code k} codes. */
@@ -106,6 +107,31 @@ public final class CodebookEma {
       bins[z]++;
     }
     return bins;
+  }
+
+  /**
+   * The rows of a matrix as Java arrays, copied out in one block ({@code toDoubleMatrix} copies row
+   * by row and took seconds for an 8192-row codebook).
+   */
+  static double[][] rows(INDArray a) {
+    int m = (int) a.size(0);
+    int d = (int) a.size(1);
+    double[] flat = a.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    double[][] out = new double[m][];
+    for (int i = 0; i < m; i++) {
+      out[i] = java.util.Arrays.copyOfRange(flat, i * d, (i + 1) * d);
+    }
+    return out;
+  }
+
+  /** The inverse of {@link #rows}: a {@code [M, d]} array of the given type. */
+  static INDArray matrix(double[][] rows, DataType type) {
+    int d = rows[0].length;
+    double[] flat = new double[rows.length * d];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * d, d);
+    }
+    return Nd4j.create(flat, new long[] {rows.length, d}, DataType.DOUBLE).castTo(type);
   }
 
   /** Unit-length copy of {@code v}; a zero vector stays zero. */

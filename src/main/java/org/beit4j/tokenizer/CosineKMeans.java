@@ -44,7 +44,7 @@ public final class CosineKMeans {
           "k and iterations must be >= 1, got k=" + k + ", iterations=" + iterations);
     }
     INDArray x = Codebook.normaliseRows(samples); // [M, d]
-    double[][] xs = x.toDoubleMatrix(); // [M, d]
+    double[][] xs = CodebookEma.rows(x); // [M, d]
     int m = xs.length;
     int d = xs[0].length;
     double[][] centres = new double[k][];
@@ -54,8 +54,8 @@ public final class CosineKMeans {
     }
     long[] sizes = new long[k];
     for (int it = 0; it < iterations; it++) {
-      INDArray c = Nd4j.create(centres).castTo(x.dataType()); // [k, d]
-      int[] assign = Codebook.argmaxRows(x.mmul(c.transpose())); // [M]
+      INDArray c = CodebookEma.matrix(centres, x.dataType()); // [k, d]
+      int[] assign = Codebook.argmaxRows(Nd4j.gemm(x, c, false, true)); // [M]
       sizes = CodebookEma.counts(assign, k);
       double[][] sums = new double[k][d];
       for (int i = 0; i < m; i++) {
@@ -69,7 +69,7 @@ public final class CosineKMeans {
         }
       }
     }
-    return new Result(Nd4j.create(centres).castTo(samples.dataType()), sizes);
+    return new Result(CodebookEma.matrix(centres, samples.dataType()), sizes);
   }
 
   /**
