@@ -224,4 +224,51 @@ class VectorQuantizerTest {
     assertTrue(ex.getMessage().contains("[-1, 16]"), ex.getMessage());
     assertTrue(ex.getMessage().contains("[64, 8]"), ex.getMessage());
   }
+
+  /** Central differences of the graph's own forward pass against SameDiff's gradient. */
+  private static void assertGradientMatchesFiniteDifferences(
+      SameDiff sd, SDVariable loss, String var) {
+    sd.setLossVariables(loss);
+    INDArray analytic = sd.calculateGradients(new HashMap<>(), var).get(var).dup();
+    INDArray x = sd.getVariable(var).getArr();
+    double eps = 1e-6;
+    double worst = 0;
+    for (int i = 0; i < x.length(); i++) {
+      double v = x.getDouble(i);
+      x.putScalar(i, v + eps);
+      double up = sd.output(new HashMap<>(), loss.name()).get(loss.name()).getDouble(0);
+      x.putScalar(i, v - eps);
+      double down = sd.output(new HashMap<>(), loss.name()).get(loss.name()).getDouble(0);
+      x.putScalar(i, v);
+      double numeric = (up - down) / (2 * eps);
+      double rel =
+          Math.abs(numeric - analytic.getDouble(i))
+              / Math.max(1e-8, Math.abs(numeric) + Math.abs(analytic.getDouble(i)));
+      worst = Math.max(worst, rel);
+    }
+    assertTrue(worst < 1e-6, var + ": worst relative error " + worst);
+  }
+
+  @Test
+  void distillationLossAndL2NormalizeGradientsMatchFiniteDifferences() {
+    Random r = new Random(31);
+    SameDiff sd = SameDiff.create();
+    SDVariable o = sd.var("o", Nd4j.create(gaussian(r, 4, 5)));
+    SDVariable t = sd.constant("t", Nd4j.create(gaussian(r, 4, 5)));
+    SDVariable loss = VectorQuantizer.distillationLoss(sd, "vqkd/loss/distill", o, t);
+    assertGradientMatchesFiniteDifferences(sd, loss, "o");
+  }
+
+  @Test
+  void commitmentLossGradientMatchesFiniteDifferencesAndSkipsTheCode() {
+    Random r = new Random(37);
+    SameDiff sd = SameDiff.create();
+    SDVariable h = sd.var("h", Nd4j.create(gaussian(r, 4, 3)));
+    SDVariable ez = sd.var("ez", Nd4j.create(gaussian(r, 4, 3)));
+    SDVariable hn = VectorQuantizer.l2Normalize(sd, "hn", h, VectorQuantizer.L2_EPS);
+    SDVariable loss = VectorQuantizer.commitmentLoss(sd, "vqkd/loss/commit", hn, ez, 0.7);
+    assertGradientMatchesFiniteDifferences(sd, loss, "h");
+    INDArray dez = sd.calculateGradients(new HashMap<>(), "h", "ez").get("ez");
+    assertTrue(dez == null || dez.amaxNumber().doubleValue() == 0.0, "sg(e_z) lets through " + dez);
+  }
 }
