@@ -29,14 +29,15 @@ class VitGradientCheckTest {
    * Adds {@code L = sum(features * R1) + sum(logits * R2)} with fixed random weights, so that
    * every parameter (final norm included) influences the loss.
    */
-  static SDVariable addCheckLoss(VisionTransformer model, int batch, long seed) {
+  static SDVariable addCheckLoss(VisionTransformer model, long seed) {
     SameDiff sd = model.sameDiff();
     VitConfig cfg = model.config();
+    DataType dt = sd.getVariable(VisionTransformer.FEATURES).dataType();
     Nd4j.getRandom().setSeed(seed);
-    INDArray r1 = Nd4j.randn(DataType.DOUBLE, 1, cfg.tokens(), cfg.width());
+    INDArray r1 = Nd4j.randn(DataType.DOUBLE, 1, cfg.tokens(), cfg.width()).castTo(dt);
     SDVariable loss = sd.sum(sd.getVariable(VisionTransformer.FEATURES).mul(sd.constant(r1)));
     if (model.numClasses() > 0) {
-      INDArray r2 = Nd4j.randn(DataType.DOUBLE, 1, model.numClasses());
+      INDArray r2 = Nd4j.randn(DataType.DOUBLE, 1, model.numClasses()).castTo(dt);
       loss = loss.add(sd.sum(sd.getVariable(VisionTransformer.LOGITS).mul(sd.constant(r2))));
     }
     loss.rename(CHECK_LOSS);
@@ -59,7 +60,7 @@ class VitGradientCheckTest {
     VitConfig cfg = tinyCheckConfig();
     VisionTransformer model =
         VisionTransformer.build(cfg, 7, 3, VisionTransformer.Pool.CLS, DataType.DOUBLE);
-    addCheckLoss(model, 2, 11);
+    addCheckLoss(model, 11);
     SameDiff sd = model.sameDiff();
     INDArray images = Nd4j.rand(DataType.DOUBLE, 2, 2, 8, 8);
     Map<String, INDArray> ph = Map.of(VisionTransformer.IMAGES, images);
