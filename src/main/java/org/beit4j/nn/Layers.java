@@ -10,6 +10,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * Token tensors {@code [B, T, D]} are flattened to {@code [B*T, D]} for gemms because SameDiff's
  * {@code mmul} does not broadcast rank 3 by rank 2; {@code T} is passed in so the batch stays
  * dynamic.
+ *
+ * <p>Bias is added with a broadcast {@code add}, not {@code sd.nn().linear} ({@code xw_plus_b}):
+ * in M2.1 the backprop of {@code xw_plus_b} throws a NullPointerException when the input has one
+ * row (e.g. a classifier head at batch 1).
  */
 public final class Layers {
 
@@ -29,7 +33,7 @@ public final class Layers {
       return sd.mmul(x, w); // [M, out]
     }
     SDVariable b = sd.var(scope + "/b", init.zeros(out)); // [out]
-    return sd.nn().linear(x, w, b); // [M, out]
+    return sd.mmul(x, w).add(b); // [M, out]
   }
 
   /**
