@@ -49,8 +49,7 @@ public record VitConfig(
           "patchSize " + patchSize + " does not divide imageSize " + imageSize);
     }
     if (width % heads != 0) {
-      throw new IllegalArgumentException(
-          "width " + width + " is not divisible by heads " + heads);
+      throw new IllegalArgumentException("width " + width + " is not divisible by heads " + heads);
     }
     if (!(mlpRatio > 0) || Double.isInfinite(mlpRatio)) {
       throw new IllegalArgumentException("mlpRatio must be > 0 and finite but was " + mlpRatio);
@@ -77,7 +76,8 @@ public record VitConfig(
   // ---- presets -------------------------------------------------------------------------------
 
   private static VitConfig beit(int imageSize, int patchSize, int width, int depth, int heads) {
-    return new VitConfig(imageSize, patchSize, 3, width, depth, heads, 4.0, true, 0.1, false, true, 0.0);
+    return new VitConfig(
+        imageSize, patchSize, 3, width, depth, heads, 4.0, true, 0.1, false, true, 0.0);
   }
 
   /** ViT-Tiny/16 at 224 px (D 192, 12 blocks, 3 heads) with BEiT's shared relative bias. */
@@ -146,62 +146,194 @@ public record VitConfig(
   // ---- copies ----------------------------------------------------------------------------------
 
   public VitConfig withImageSize(int v) {
-    return new VitConfig(v, patchSize, channels, width, depth, heads, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        v,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withPatchSize(int v) {
-    return new VitConfig(imageSize, v, channels, width, depth, heads, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        v,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withChannels(int v) {
-    return new VitConfig(imageSize, patchSize, v, width, depth, heads, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        v,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withWidth(int v) {
-    return new VitConfig(imageSize, patchSize, channels, v, depth, heads, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        v,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withDepth(int v) {
-    return new VitConfig(imageSize, patchSize, channels, width, v, heads, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        v,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withHeads(int v) {
-    return new VitConfig(imageSize, patchSize, channels, width, depth, v, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        v,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withMlpRatio(double v) {
-    return new VitConfig(imageSize, patchSize, channels, width, depth, heads, v, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        v,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withQkvBias(boolean v) {
-    return new VitConfig(imageSize, patchSize, channels, width, depth, heads, mlpRatio, v,
-        layerScaleInit, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        v,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withLayerScaleInit(double v) {
-    return new VitConfig(imageSize, patchSize, channels, width, depth, heads, mlpRatio, qkvBias,
-        v, absPosEmbed, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        v,
+        absPosEmbed,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withAbsPosEmbed(boolean v) {
-    return new VitConfig(imageSize, patchSize, channels, width, depth, heads, mlpRatio, qkvBias,
-        layerScaleInit, v, relPosBias, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        v,
+        relPosBias,
+        dropPath);
   }
 
   public VitConfig withRelPosBias(boolean v) {
-    return new VitConfig(imageSize, patchSize, channels, width, depth, heads, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, v, dropPath);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        v,
+        dropPath);
   }
 
   public VitConfig withDropPath(double v) {
-    return new VitConfig(imageSize, patchSize, channels, width, depth, heads, mlpRatio, qkvBias,
-        layerScaleInit, absPosEmbed, relPosBias, v);
+    return new VitConfig(
+        imageSize,
+        patchSize,
+        channels,
+        width,
+        depth,
+        heads,
+        mlpRatio,
+        qkvBias,
+        layerScaleInit,
+        absPosEmbed,
+        relPosBias,
+        v);
   }
 }

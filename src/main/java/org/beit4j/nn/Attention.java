@@ -25,7 +25,8 @@ public final class Attention {
    */
   public static SDVariable scaledDotProduct(
       SameDiff sd, SDVariable q, SDVariable k, SDVariable v, SDVariable bias, int headDim) {
-    SDVariable logits = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(headDim)); // [B,h,T,T]
+    SDVariable logits =
+        sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(headDim)); // [B,h,T,T]
     if (bias != null) {
       logits = logits.add(bias); // [B, h, T, T]
     }

@@ -9,8 +9,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The input side of a ViT: patch embedding, the [CLS] token and absolute position embeddings.
  *
- * <p>Split in two steps so that masked image modelling can replace patch embeddings by a mask
- * token between them, and the tokenizer decoder can start from token vectors instead of images.
+ * <p>Split in two steps so that masked image modelling can replace patch embeddings by a mask token
+ * between them, and the tokenizer decoder can start from token vectors instead of images.
  */
 public final class Embeddings {
 
@@ -22,8 +22,7 @@ public final class Embeddings {
    * flattened as {@code (c, y, x)}, the layout of a PyTorch conv weight {@code [D, C, P, P]}.
    *
    * @param images {@code [B, C, H, W]}
-   * @return {@code [B, N, D]}; parameters {@code scope/proj/w [C*P*P, D]}, {@code scope/proj/b
-   *     [D]}
+   * @return {@code [B, N, D]}; parameters {@code scope/proj/w [C*P*P, D]}, {@code scope/proj/b [D]}
    */
   public static SDVariable patchEmbed(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable images) {
@@ -38,12 +37,12 @@ public final class Embeddings {
   }
 
   /**
-   * Prepends the learned [CLS] token and adds absolute position embeddings if the config has
-   * them: {@code z_0 = [cls; e_1 .. e_N] (+ E_pos)}.
+   * Prepends the learned [CLS] token and adds absolute position embeddings if the config has them:
+   * {@code z_0 = [cls; e_1 .. e_N] (+ E_pos)}.
    *
    * @param patches {@code [B, N, D]} patch (or mask) token vectors
-   * @return {@code [B, T, D]}, {@code T = 1 + N}; parameters {@code scope/cls [1, 1, D]} and
-   *     {@code scope/pos [1, T, D]} (truncated normal)
+   * @return {@code [B, T, D]}, {@code T = 1 + N}; parameters {@code scope/cls [1, 1, D]} and {@code
+   *     scope/pos [1, T, D]} (truncated normal)
    */
   public static SDVariable prependCls(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable patches) {

@@ -37,8 +37,8 @@ public final class Init {
   }
 
   /**
-   * Samples {@code N(0, std^2)} truncated to {@code [-2 std, 2 std]} by rejection (about 95% of
-   * the draws are accepted).
+   * Samples {@code N(0, std^2)} truncated to {@code [-2 std, 2 std]} by rejection (about 95% of the
+   * draws are accepted).
    */
   public static double[] truncatedNormal(Random random, int count, double std) {
     double[] out = new double[count];

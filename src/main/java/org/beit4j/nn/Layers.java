@@ -11,9 +11,9 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * {@code mmul} does not broadcast rank 3 by rank 2; {@code T} is passed in so the batch stays
  * dynamic.
  *
- * <p>Bias is added with a broadcast {@code add}, not {@code sd.nn().linear} ({@code xw_plus_b}):
- * in M2.1 the backprop of {@code xw_plus_b} throws a NullPointerException when the input has one
- * row (e.g. a classifier head at batch 1).
+ * <p>Bias is added with a broadcast {@code add}, not {@code sd.nn().linear} ({@code xw_plus_b}): in
+ * M2.1 the backprop of {@code xw_plus_b} throws a NullPointerException when the input has one row
+ * (e.g. a classifier head at batch 1).
  */
 public final class Layers {
 

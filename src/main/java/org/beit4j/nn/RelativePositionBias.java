@@ -15,11 +15,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * three extra rows for [CLS]-to-patch ({@code R-3}), patch-to-[CLS] ({@code R-2}) and
  * [CLS]-to-[CLS] ({@code R-1}). The bias is {@code B[h, p, q] = table[index[p][q], h]}.
  *
- * <p>SameDiff's {@code gather} has no working backprop in M2.1, so the lookup is written as
- * matrix products with constant one-hot matrices. The patch part factorises over rows and
- * columns, {@code B[h,(i1,j1),(i2,j2)] = sum_ab Ey[(i1,i2),a] Tab[h,a,b] Ex[(j1,j2),b]}, which
- * keeps the constants at {@code O(G^2 (2G-1))} values instead of a {@code [T^2, R]} one-hot matrix
- * (113 MB at 224/16).
+ * <p>SameDiff's {@code gather} has no working backprop in M2.1, so the lookup is written as matrix
+ * products with constant one-hot matrices. The patch part factorises over rows and columns, {@code
+ * B[h,(i1,j1),(i2,j2)] = sum_ab Ey[(i1,i2),a] Tab[h,a,b] Ex[(j1,j2),b]}, which keeps the constants
+ * at {@code O(G^2 (2G-1))} values instead of a {@code [T^2, R]} one-hot matrix (113 MB at 224/16).
  */
 public final class RelativePositionBias {
 
@@ -90,9 +89,12 @@ public final class RelativePositionBias {
 
     // [CLS] rows and columns.
     SDVariable onesN = sd.constant(scope + "/ones", Nd4j.ones(dt, 1, n)); // [1, N]
-    SDVariable clsToPatch = sd.mmul(sd.permute(row(sd, scope, "c2p", table, rows - 3, dt), 1, 0), onesN);
-    SDVariable patchToCls = sd.mmul(sd.permute(row(sd, scope, "p2c", table, rows - 2, dt), 1, 0), onesN);
-    SDVariable clsToCls = sd.reshape(row(sd, scope, "c2c", table, rows - 1, dt), h, 1, 1); // [h,1,1]
+    SDVariable clsToPatch =
+        sd.mmul(sd.permute(row(sd, scope, "c2p", table, rows - 3, dt), 1, 0), onesN);
+    SDVariable patchToCls =
+        sd.mmul(sd.permute(row(sd, scope, "p2c", table, rows - 2, dt), 1, 0), onesN);
+    SDVariable clsToCls =
+        sd.reshape(row(sd, scope, "c2c", table, rows - 1, dt), h, 1, 1); // [h,1,1]
     SDVariable top = sd.concat(2, clsToCls, sd.reshape(clsToPatch, h, 1, n)); // [h, 1, T]
     SDVariable body = sd.concat(2, sd.reshape(patchToCls, h, n, 1), patch); // [h, N, T]
     return sd.concat(1, top, body); // [h, T, T]

@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A complete ViT classifier/feature extractor in one SameDiff graph, built from a {@link
- * VitConfig} and a seed. The graph does not depend on the batch size.
+ * A complete ViT classifier/feature extractor in one SameDiff graph, built from a {@link VitConfig}
+ * and a seed. The graph does not depend on the batch size.
  *
  * <p>Graph names: placeholder {@value #IMAGES} {@code [-1, C, H, W]}; outputs {@value #FEATURES}
  * {@code [B, T, D]} (after the final norm), {@value #POOLED} {@code [B, D]} and, with classes,
@@ -40,6 +40,7 @@ public final class VisionTransformer {
   public static final String LOGITS = "logits";
   public static final String LABELS = "labels";
   public static final String LOSS = "loss";
+
   /** Constant holding the config, so that {@link #load} needs nothing but the file. */
   static final String META = "vit/meta";
 
@@ -140,13 +141,15 @@ public final class VisionTransformer {
   public void checkImages(INDArray images) {
     long[] s = images.shape();
     int size = config.imageSize();
-    if (s.length != 4
-        || s[1] != config.channels()
-        || s[2] != size
-        || s[3] != size
-        || s[0] < 1) {
+    if (s.length != 4 || s[1] != config.channels() || s[2] != size || s[3] != size || s[0] < 1) {
       throw new IllegalArgumentException(
-          "expected images [B, " + config.channels() + ", " + size + ", " + size + "] but got "
+          "expected images [B, "
+              + config.channels()
+              + ", "
+              + size
+              + ", "
+              + size
+              + "] but got "
               + Arrays.toString(s));
     }
   }
@@ -155,8 +158,8 @@ public final class VisionTransformer {
 
   /**
    * Adds the loss {@code L = -(1/B) sum_b sum_k y_bk log softmax(z_b)_k} and an Adam training
-   * configuration (images -> {@value #IMAGES}, one-hot labels -> {@value #LABELS}). Idempotent
-   * for the loss; the updater is replaced.
+   * configuration (images -> {@value #IMAGES}, one-hot labels -> {@value #LABELS}). Idempotent for
+   * the loss; the updater is replaced.
    */
   public VisionTransformer configureTraining(double learningRate) {
     requireHead();
@@ -214,16 +217,37 @@ public final class VisionTransformer {
     double[] m = sd.getVariable(META).getArr().toDoubleVector();
     VitConfig config =
         new VitConfig(
-            (int) m[0], (int) m[1], (int) m[2], (int) m[3], (int) m[4], (int) m[5], m[6],
-            m[7] != 0, m[8], m[9] != 0, m[10] != 0, m[11]);
+            (int) m[0],
+            (int) m[1],
+            (int) m[2],
+            (int) m[3],
+            (int) m[4],
+            (int) m[5],
+            m[6],
+            m[7] != 0,
+            m[8],
+            m[9] != 0,
+            m[10] != 0,
+            m[11]);
     return new VisionTransformer(sd, config, (int) m[12], Pool.values()[(int) m[13]]);
   }
 
   private static double[] encode(VitConfig c, int numClasses, Pool pool) {
     return new double[] {
-      c.imageSize(), c.patchSize(), c.channels(), c.width(), c.depth(), c.heads(), c.mlpRatio(),
-      c.qkvBias() ? 1 : 0, c.layerScaleInit(), c.absPosEmbed() ? 1 : 0, c.relPosBias() ? 1 : 0,
-      c.dropPath(), numClasses, pool.ordinal()
+      c.imageSize(),
+      c.patchSize(),
+      c.channels(),
+      c.width(),
+      c.depth(),
+      c.heads(),
+      c.mlpRatio(),
+      c.qkvBias() ? 1 : 0,
+      c.layerScaleInit(),
+      c.absPosEmbed() ? 1 : 0,
+      c.relPosBias() ? 1 : 0,
+      c.dropPath(),
+      numClasses,
+      pool.ordinal()
     };
   }
 

@@ -34,7 +34,8 @@ public final class Vit {
    * the shared relative position bias under scope/relpos if enabled, and runs the blocks.
    *
    * @param patches {@code [B, N, D]} patch or mask token vectors
-   * @return the {@code [B, T, D]} output of every block, last = encoder output before the final norm
+   * @return the {@code [B, T, D]} output of every block, last = encoder output before the final
+   *     norm
    */
   public static List<SDVariable> encode(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable patches) {
@@ -52,7 +53,8 @@ public final class Vit {
   /** Images to normalised token features, {@code [B, C, H, W] -> [B, T, D]}. */
   public static SDVariable features(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable images) {
-    List<SDVariable> layers = encode(sd, scope, init, cfg, patchEmbed(sd, scope, init, cfg, images));
+    List<SDVariable> layers =
+        encode(sd, scope, init, cfg, patchEmbed(sd, scope, init, cfg, images));
     return norm(sd, scope, init, cfg, layers.get(layers.size() - 1));
   }
 

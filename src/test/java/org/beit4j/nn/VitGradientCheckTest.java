@@ -26,8 +26,8 @@ class VitGradientCheckTest {
   }
 
   /**
-   * Adds {@code L = sum(features * R1) + sum(logits * R2)} with fixed random weights, so that
-   * every parameter (final norm included) influences the loss.
+   * Adds {@code L = sum(features * R1) + sum(logits * R2)} with fixed random weights, so that every
+   * parameter (final norm included) influences the loss.
    */
   static SDVariable addCheckLoss(VisionTransformer model, long seed) {
     SameDiff sd = model.sameDiff();

@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * timm-style: every preset builds, gives the right shapes without NaN, and every parameter gets a
- * non-zero gradient. small and base keep width, heads and image size but run 2 blocks instead of
- * 12 so that the test takes seconds on a 2-core CPU (the blocks are identical copies).
+ * non-zero gradient. small and base keep width, heads and image size but run 2 blocks instead of 12
+ * so that the test takes seconds on a 2-core CPU (the blocks are identical copies).
  */
 class VitPresetsTest {
 
