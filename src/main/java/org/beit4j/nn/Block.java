@@ -62,6 +62,10 @@ public final class Block {
   /**
    * {@code cfg.depth()} blocks {@code scope/block0 .. scope/block(L-1)} sharing one bias.
    *
+   * <p>As BEiT's {@code fix_init_weight}, the output projections of block {@code l} ({@code
+   * attn/proj/w}, {@code mlp/fc2/w}) are divided by {@code sqrt(2 (l + 1))} at initialisation, so
+   * that the residual stream does not grow with depth.
+   *
    * @param x {@code [B, T, D]}
    * @return the output {@code [B, T, D]} of every block; element {@code l} is block {@code l}'s
    */
@@ -69,7 +73,11 @@ public final class Block {
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable x, SDVariable bias) {
     List<SDVariable> outputs = new ArrayList<>(cfg.depth());
     for (int l = 0; l < cfg.depth(); l++) {
-      x = block(sd, scope + "/block" + l, init, cfg, x, bias);
+      String name = scope + "/block" + l;
+      x = block(sd, name, init, cfg, x, bias);
+      double rescale = 1.0 / Math.sqrt(2.0 * (l + 1));
+      sd.getVariable(name + "/attn/proj/w").getArr().muli(rescale);
+      sd.getVariable(name + "/mlp/fc2/w").getArr().muli(rescale);
       outputs.add(x);
     }
     return outputs;

@@ -1,13 +1,18 @@
 package org.beit4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.beit4j.config.VitConfig;
-import org.junit.jupiter.api.Test;
+import org.beit4j.nn.VisionTransformer.Pool;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -55,11 +60,20 @@ class VitGradientCheckTest {
     return names;
   }
 
-  @Test
-  void everyParameterMatchesCentralDifferences() {
-    VitConfig cfg = tinyCheckConfig();
-    VisionTransformer model =
-        VisionTransformer.build(cfg, 7, 3, VisionTransformer.Pool.CLS, DataType.DOUBLE);
+  static Stream<Arguments> variants() {
+    VitConfig beit = tinyCheckConfig();
+    return Stream.of(
+        Arguments.of("relative bias, layer scale, abs pos, [CLS] pool", beit, Pool.CLS),
+        Arguments.of(
+            "plain ViT: abs pos only, no qkv bias, no layer scale, mean pool",
+            beit.withRelPosBias(false).withQkvBias(false).withLayerScaleInit(0),
+            Pool.MEAN));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  void everyParameterMatchesCentralDifferences(String label, VitConfig cfg, Pool pool) {
+    VisionTransformer model = VisionTransformer.build(cfg, 7, 3, pool, DataType.DOUBLE);
     addCheckLoss(model, 11);
     SameDiff sd = model.sameDiff();
     INDArray images = Nd4j.rand(DataType.DOUBLE, 2, 2, 8, 8);
@@ -93,7 +107,9 @@ class VitGradientCheckTest {
         checked++;
       }
     }
-    assertTrue(params.size() >= 25, "parameters: " + params);
+    int perBlock = 11 + (cfg.qkvBias() ? 2 : 0) + (cfg.layerScaleInit() > 0 ? 2 : 0);
+    int global = 2 + 1 + 2 + 2 + (cfg.absPosEmbed() ? 1 : 0) + (cfg.relPosBias() ? 1 : 0);
+    assertEquals(global + perBlock * cfg.depth(), params.size(), "parameters: " + params);
     assertTrue(failures.isEmpty(), checked + " checked, failures: " + failures);
   }
 }
