@@ -3,9 +3,9 @@
  *
  * <p>Every operation is a static method {@code (SameDiff sd, String scope, Init init, VitConfig
  * cfg, ...) -> SDVariable} that creates its parameters under {@code scope} and documents its
- * formula and shapes. Letters: {@code B} batch, {@code C, H, W} image, {@code P} patch side,
- * {@code G} patches per side, {@code N = G^2} patches, {@code T = 1 + N} tokens, {@code D} width,
- * {@code h} heads, {@code hd = D / h}.
+ * formula and shapes. Letters: {@code B} batch, {@code C, H, W} image, {@code P} patch side, {@code
+ * G} patches per side, {@code N = G^2} patches, {@code T = 1 + N} tokens, {@code D} width, {@code
+ * h} heads, {@code hd = D / h}.
  *
  * <ul>
  *   <li>{@link org.beit4j.nn.Init}: seeded BEiT initialisation and the data type of the graph;

@@ -27,11 +27,14 @@ class VisionTransformerTest {
     return Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
   }
 
+  /** Noise images whose class {@code c} is visible as a brightness offset {@code 0.5 c}. */
   static MultiDataSet batch(int batch, int classes, long seed) {
     INDArray x = images(batch, seed);
     INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
     for (int i = 0; i < batch; i++) {
-      y.putScalar(i, (i * 7 + seed) % classes, 1.0);
+      int c = (int) ((i + seed) % classes);
+      y.putScalar(i, c, 1.0);
+      x.slice(i).addi(0.5 * c);
     }
     return new org.nd4j.linalg.dataset.MultiDataSet(x, y);
   }
@@ -129,15 +132,15 @@ class VisionTransformerTest {
   @Test
   void lossGoesDownOnAFixedBatch() {
     VisionTransformer model = VisionTransformer.build(CFG.withDepth(1), 8, 3);
-    model.configureTraining(3e-3);
+    model.configureTraining(2e-3);
     MultiDataSet b = batch(6, 3, 1);
     double start = model.loss(b.getFeatures(0), b.getLabels(0));
     assertEquals(Math.log(3), start, 0.3, "initial loss near log K");
-    for (int i = 0; i < 15; i++) {
+    for (int i = 0; i < 20; i++) {
       model.fit(b);
     }
     double end = model.loss(b.getFeatures(0), b.getLabels(0));
-    assertTrue(end < 0.8 * start, "loss " + start + " -> " + end);
+    assertTrue(end < 0.7 * start, "loss " + start + " -> " + end);
   }
 
   @Test
