@@ -100,7 +100,9 @@ public record VitConfig(
     return new VitConfig(28, 4, 1, 192, 6, 3, 4.0, true, 0.1, false, true, 0.0);
   }
 
-  /** A model of about 100 kB for unit tests: 28 x 28 x 1, patch 4, D 32, 2 blocks, 2 heads. */
+  /**
+   * For unit tests, 18k parameters (72 kB): 28 x 28 x 1, patch 4, D 32, 2 blocks, 2 heads, MLP 2x.
+   */
   public static VitConfig test() {
     return new VitConfig(28, 4, 1, 32, 2, 2, 2.0, true, 0.1, false, true, 0.0);
   }
