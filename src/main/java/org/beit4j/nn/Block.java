@@ -1,0 +1,85 @@
+package org.beit4j.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.beit4j.config.VitConfig;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+
+/** The pre-norm transformer block and a stack of them. */
+public final class Block {
+
+  private Block() {}
+
+  /**
+   * Two-layer perceptron {@code MLP(x) = GELU(x W1 + b1) W2 + b2} with the exact GELU.
+   *
+   * @param x {@code [B, T, D]}
+   * @return {@code [B, T, D]}; parameters {@code scope/fc1 [D, M]}, {@code scope/fc2 [M, D]}, M =
+   *     {@code mlpHidden()}
+   */
+  public static SDVariable mlp(SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable x) {
+    int d = cfg.width();
+    int m = cfg.mlpHidden();
+    SDVariable flat = sd.reshape(x, -1, d); // [B*T, D]
+    SDVariable hidden = Layers.gelu(sd, Layers.linear(sd, scope + "/fc1", init, flat, d, m, true));
+    SDVariable y = Layers.linear(sd, scope + "/fc2", init, hidden, m, d, true); // [B*T, D]
+    return sd.reshape(y, -1, cfg.tokens(), d); // [B, T, D]
+  }
+
+  /**
+   * Layer scale {@code gamma * x} with a learned {@code gamma [D]} initialised to {@code
+   * layerScaleInit} (CaiT, used by BEiT); identity when {@code layerScaleInit == 0}.
+   */
+  public static SDVariable layerScale(
+      SameDiff sd, String name, Init init, VitConfig cfg, SDVariable x) {
+    if (cfg.layerScaleInit() == 0) {
+      return x;
+    }
+    SDVariable gamma = sd.var(name, init.constant(cfg.layerScaleInit(), cfg.width())); // [D]
+    return x.mul(gamma); // [B, T, D]
+  }
+
+  /**
+   * Pre-norm block: {@code x' = x + ls1 * Attn(LN1(x))}, {@code y = x' + ls2 * MLP(LN2(x'))}.
+   *
+   * @param x {@code [B, T, D]}
+   * @param bias shared relative position bias {@code [h, T, T]} or {@code null}
+   * @return {@code [B, T, D]}; parameters under {@code scope/norm1}, {@code scope/attn}, {@code
+   *     scope/ls1}, {@code scope/norm2}, {@code scope/mlp}, {@code scope/ls2}
+   */
+  public static SDVariable block(
+      SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable x, SDVariable bias) {
+    int d = cfg.width();
+    SDVariable a = Layers.layerNorm(sd, scope + "/norm1", init, x, d, 3); // [B, T, D]
+    a = Attention.selfAttention(sd, scope + "/attn", init, cfg, a, bias); // [B, T, D]
+    x = x.add(layerScale(sd, scope + "/ls1", init, cfg, a)); // [B, T, D]
+    SDVariable m = Layers.layerNorm(sd, scope + "/norm2", init, x, d, 3); // [B, T, D]
+    m = mlp(sd, scope + "/mlp", init, cfg, m); // [B, T, D]
+    return x.add(layerScale(sd, scope + "/ls2", init, cfg, m)); // [B, T, D]
+  }
+
+  /**
+   * {@code cfg.depth()} blocks {@code scope/block0 .. scope/block(L-1)} sharing one bias.
+   *
+   * <p>As BEiT's {@code fix_init_weight}, the output projections of block {@code l} ({@code
+   * attn/proj/w}, {@code mlp/fc2/w}) are divided by {@code sqrt(2 (l + 1))} at initialisation, so
+   * that the residual stream does not grow with depth.
+   *
+   * @param x {@code [B, T, D]}
+   * @return the output {@code [B, T, D]} of every block; element {@code l} is block {@code l}'s
+   */
+  public static List<SDVariable> stack(
+      SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable x, SDVariable bias) {
+    List<SDVariable> outputs = new ArrayList<>(cfg.depth());
+    for (int l = 0; l < cfg.depth(); l++) {
+      String name = scope + "/block" + l;
+      x = block(sd, name, init, cfg, x, bias);
+      double rescale = 1.0 / Math.sqrt(2.0 * (l + 1));
+      sd.getVariable(name + "/attn/proj/w").getArr().muli(rescale);
+      sd.getVariable(name + "/mlp/fc2/w").getArr().muli(rescale);
+      outputs.add(x);
+    }
+    return outputs;
+  }
+}

@@ -1,0 +1,289 @@
+package org.beit4j.nn;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.beit4j.Beit4j;
+import org.beit4j.config.VitConfig;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A complete ViT classifier/feature extractor in one SameDiff graph, built from a {@link VitConfig}
+ * and a seed. The graph does not depend on the batch size.
+ *
+ * <p>Graph names: placeholder {@value #IMAGES} {@code [-1, C, H, W]}; outputs {@value #FEATURES}
+ * {@code [B, T, D]} (after the final norm), {@value #POOLED} {@code [B, D]} and, with classes,
+ * {@value #LOGITS} {@code [B, K]}; after {@link #configureTraining}: placeholder {@value #LABELS}
+ * {@code [-1, K]} (one-hot) and the scalar {@value #LOSS} (mean cross-entropy).
+ */
+public final class VisionTransformer {
+
+  static {
+    Beit4j.init();
+  }
+
+  public static final String SCOPE = "vit";
+  public static final String IMAGES = "images";
+  public static final String FEATURES = "features";
+  public static final String POOLED = "pooled";
+  public static final String LOGITS = "logits";
+  public static final String LABELS = "labels";
+  public static final String LOSS = "loss";
+
+  /** Constant holding the config, so that {@link #load} needs nothing but the file. */
+  static final String META = "vit/meta";
+
+  /** How {@value #POOLED} summarises the tokens. */
+  public enum Pool {
+    /** The [CLS] token (ViT, BEiT linear probing on [CLS]). */
+    CLS,
+    /** The mean of the patch tokens (BEiT fine-tuning). */
+    MEAN
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(VisionTransformer.class);
+
+  private final SameDiff sd;
+  private final VitConfig config;
+  private final int numClasses;
+  private final Pool pool;
+
+  private VisionTransformer(SameDiff sd, VitConfig config, int numClasses, Pool pool) {
+    this.sd = sd;
+    this.config = config;
+    this.numClasses = numClasses;
+    this.pool = pool;
+  }
+
+  /** Feature extractor (no head), [CLS] pooling, float. */
+  public static VisionTransformer build(VitConfig config, long seed) {
+    return build(config, seed, 0, Pool.CLS, DataType.FLOAT);
+  }
+
+  /** Classifier with {@code numClasses} outputs, [CLS] pooling, float. */
+  public static VisionTransformer build(VitConfig config, long seed, int numClasses) {
+    return build(config, seed, numClasses, Pool.CLS, DataType.FLOAT);
+  }
+
+  /**
+   * Builds the graph.
+   *
+   * @param numClasses logits width, or 0 for no head
+   * @param dataType FLOAT, or DOUBLE for gradient checks
+   */
+  public static VisionTransformer build(
+      VitConfig config, long seed, int numClasses, Pool pool, DataType dataType) {
+    if (numClasses < 0) {
+      throw new IllegalArgumentException("numClasses must be >= 0 but was " + numClasses);
+    }
+    if (config.dropPath() > 0) {
+      log.warn("dropPath {} is stored but not implemented; the graph uses 0", config.dropPath());
+    }
+    SameDiff sd = SameDiff.create();
+    Init init = new Init(seed, dataType);
+    SDVariable images =
+        sd.placeHolder(
+            IMAGES, dataType, -1, config.channels(), config.imageSize(), config.imageSize());
+    SDVariable features = Vit.features(sd, SCOPE, init, config, images); // [B, T, D]
+    sd.identity(FEATURES, features);
+    SDVariable pooled =
+        pool == Pool.CLS
+            ? Vit.poolCls(sd, config, features)
+            : Vit.poolMean(sd, config, features); // [B, D]
+    sd.identity(POOLED, pooled);
+    if (numClasses > 0) {
+      sd.identity(LOGITS, Vit.head(sd, SCOPE, init, config, pooled, numClasses)); // [B, K]
+    }
+    sd.constant(META, Nd4j.createFromArray(encode(config, numClasses, pool)));
+    return new VisionTransformer(sd, config, numClasses, pool);
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  /** Token features {@code [B, T, D]} of images {@code [B, C, H, W]}. */
+  public INDArray features(INDArray images) {
+    return output(images, FEATURES).get(FEATURES);
+  }
+
+  /** Pooled features {@code [B, D]}. */
+  public INDArray pooled(INDArray images) {
+    return output(images, POOLED).get(POOLED);
+  }
+
+  /** Class scores {@code [B, K]} (requires a head). */
+  public INDArray logits(INDArray images) {
+    requireHead();
+    return output(images, LOGITS).get(LOGITS);
+  }
+
+  /** Any named outputs for one batch of images, after checking the image shape. */
+  public Map<String, INDArray> output(INDArray images, String... outputs) {
+    checkImages(images);
+    return sd.output(Map.of(IMAGES, images), outputs);
+  }
+
+  /**
+   * Checks {@code images} is {@code [B, C, H, W]} for this config.
+   *
+   * @throws IllegalArgumentException e.g. "expected images [B, 1, 28, 28] but got [4, 3, 28, 28]"
+   */
+  public void checkImages(INDArray images) {
+    long[] s = images.shape();
+    int size = config.imageSize();
+    if (s.length != 4 || s[1] != config.channels() || s[2] != size || s[3] != size || s[0] < 1) {
+      throw new IllegalArgumentException(
+          "expected images [B, "
+              + config.channels()
+              + ", "
+              + size
+              + ", "
+              + size
+              + "] but got "
+              + Arrays.toString(s));
+    }
+  }
+
+  // ---- training ----------------------------------------------------------------------------
+
+  /**
+   * Adds the loss {@code L = -(1/B) sum_b sum_k y_bk log softmax(z_b)_k} and an Adam training
+   * configuration (images -> {@value #IMAGES}, one-hot labels -> {@value #LABELS}). Idempotent for
+   * the loss; the updater is replaced.
+   */
+  public VisionTransformer configureTraining(double learningRate) {
+    requireHead();
+    if (!sd.hasVariable(LOSS)) {
+      SDVariable labels = sd.placeHolder(LABELS, sd.getVariable(LOGITS).dataType(), -1, numClasses);
+      SDVariable logProb = sd.nn().logSoftmax(sd.getVariable(LOGITS)); // [B, K]
+      SDVariable perExample = sd.sum(labels.mul(logProb), 1); // [B]
+      sd.mean(perExample).neg(LOSS); // []
+    }
+    sd.setLossVariables(LOSS);
+    sd.setTrainingConfig(
+        TrainingConfig.builder()
+            .updater(new Adam(learningRate))
+            .dataSetFeatureMapping(IMAGES)
+            .dataSetLabelMapping(LABELS)
+            .build());
+    return this;
+  }
+
+  /** One optimiser step on a batch of (images, one-hot labels). */
+  public void fit(MultiDataSet batch) {
+    if (sd.getTrainingConfig() == null) {
+      throw new IllegalStateException("call configureTraining(learningRate) before fit");
+    }
+    checkImages(batch.getFeatures(0));
+    sd.fit(batch);
+  }
+
+  /** The mean cross-entropy of a batch (requires {@link #configureTraining}). */
+  public double loss(INDArray images, INDArray oneHotLabels) {
+    checkImages(images);
+    if (!sd.hasVariable(LOSS)) {
+      throw new IllegalStateException("call configureTraining(learningRate) before loss");
+    }
+    return sd.output(Map.of(IMAGES, images, LABELS, oneHotLabels), LOSS).get(LOSS).getDouble(0);
+  }
+
+  // ---- persistence -------------------------------------------------------------------------
+
+  /** Saves graph, parameters, config and (if any) updater state to one file. */
+  public void save(Path path) {
+    sd.save(path.toFile(), true);
+  }
+
+  /** Loads a model written by {@link #save}, with its updater state. */
+  public static VisionTransformer load(Path path) throws IOException {
+    File file = path.toFile();
+    if (!file.isFile()) {
+      throw new IOException("no model file at " + path);
+    }
+    SameDiff sd = SameDiff.load(file, true);
+    if (!sd.hasVariable(META)) {
+      throw new IOException(path + " is not a beit4j VisionTransformer (no " + META + ")");
+    }
+    double[] m = sd.getVariable(META).getArr().toDoubleVector();
+    VitConfig config =
+        new VitConfig(
+            (int) m[0],
+            (int) m[1],
+            (int) m[2],
+            (int) m[3],
+            (int) m[4],
+            (int) m[5],
+            m[6],
+            m[7] != 0,
+            m[8],
+            m[9] != 0,
+            m[10] != 0,
+            m[11]);
+    return new VisionTransformer(sd, config, (int) m[12], Pool.values()[(int) m[13]]);
+  }
+
+  private static double[] encode(VitConfig c, int numClasses, Pool pool) {
+    return new double[] {
+      c.imageSize(),
+      c.patchSize(),
+      c.channels(),
+      c.width(),
+      c.depth(),
+      c.heads(),
+      c.mlpRatio(),
+      c.qkvBias() ? 1 : 0,
+      c.layerScaleInit(),
+      c.absPosEmbed() ? 1 : 0,
+      c.relPosBias() ? 1 : 0,
+      c.dropPath(),
+      numClasses,
+      pool.ordinal()
+    };
+  }
+
+  // ---- accessors ---------------------------------------------------------------------------
+
+  private void requireHead() {
+    if (numClasses == 0) {
+      throw new IllegalStateException("this model has no classification head (numClasses 0)");
+    }
+  }
+
+  /** The underlying graph (for listeners, extra outputs, custom training). */
+  public SameDiff sameDiff() {
+    return sd;
+  }
+
+  public VitConfig config() {
+    return config;
+  }
+
+  public int numClasses() {
+    return numClasses;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Number of trainable values. */
+  public long parameterCount() {
+    long n = 0;
+    for (SDVariable v : sd.variables()) {
+      if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+        n += v.getArr().length();
+      }
+    }
+    return n;
+  }
+}
