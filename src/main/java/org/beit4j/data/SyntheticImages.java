@@ -6,9 +6,10 @@ import java.util.SplittableRandom;
 
 /**
  * A generated, labelled image set for fast unit tests: image {@code i} has class {@code i %
- * numClasses} and shows stripes whose orientation and frequency depend on the class, plus seeded
- * noise, values in [0, 1]. Image {@code i} depends only on {@code (seed, i)}, so any subset is
- * reproducible.
+ * numClasses} and shows stripes whose orientation and frequency depend on the class, on a
+ * background brightness that also depends on the class (so even a linear classifier can learn it),
+ * plus seeded noise; values in [0, 1]. Image {@code i} depends only on {@code (seed, i)}, so any
+ * subset is reproducible.
  *
  * @param size number of images
  * @param channels C
@@ -49,12 +50,13 @@ public record SyntheticImages(
     double cos = Math.cos(angle);
     double sin = Math.sin(angle);
     double phase = rng.nextDouble(2 * Math.PI);
+    double base = 0.3 + 0.4 * cls / Math.max(1, numClasses - 1);
     float[] px = new float[channels * height * width];
     for (int c = 0; c < channels; c++) {
       double tint = 0.15 * c;
       for (int y = 0; y < height; y++) {
         for (int x = 0; x < width; x++) {
-          double v = 0.5 + 0.35 * Math.sin(freq * (x * cos + y * sin) + phase + tint);
+          double v = base + 0.2 * Math.sin(freq * (x * cos + y * sin) + phase + tint);
           v += 0.1 * (rng.nextDouble() - 0.5);
           px[(c * height + y) * width + x] = (float) Math.min(1, Math.max(0, v));
         }
