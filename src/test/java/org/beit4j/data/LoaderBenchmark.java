@@ -18,7 +18,7 @@ public final class LoaderBenchmark {
   private LoaderBenchmark() {}
 
   public static void main(String[] args) {
-    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     FashionMnist train = FashionMnist.load(FashionMnist.Split.TRAIN);
     LoaderConfig cfg = LoaderConfig.of(64);
     run(
@@ -57,7 +57,7 @@ public final class LoaderBenchmark {
   private static void run(
       String name, ImageDataset data, MultiViewTransform t, LoaderConfig cfg, int rounds) {
     ImageBatchIterator it = new ImageBatchIterator(data, t, cfg);
-    drain(it, 20); // warm-up
+    drain(it, 300); // warm-up (JIT)
     it.reset();
     long images = 0;
     long t0 = System.nanoTime();
