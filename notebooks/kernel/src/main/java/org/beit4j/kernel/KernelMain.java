@@ -1,0 +1,31 @@
+package org.beit4j.kernel;
+
+import io.github.spencerpark.jupyter.channels.JupyterConnection;
+import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Entry point Jupyter starts: {@code java -jar beit4j-kernel.jar <connection-file>} (the kernelspec
+ * written by {@code bin/install-notebooks} does this through {@code bin/lib/java-kernel}).
+ */
+public final class KernelMain {
+
+  private KernelMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      throw new IllegalArgumentException(
+          "usage: java -jar beit4j-kernel.jar <connection-file.json>, got "
+              + args.length
+              + " args");
+    }
+    String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
+    JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(json));
+    JavaKernel kernel = new JavaKernel();
+    kernel.becomeHandlerForConnection(connection);
+    connection.connect();
+    connection.waitUntilClose();
+  }
+}
