@@ -5,12 +5,20 @@ import io.github.spencerpark.jupyter.kernel.KernelConnectionProperties;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Entry point Jupyter starts: {@code java -jar beit4j-kernel.jar <connection-file>} (the kernelspec
  * written by {@code bin/install-notebooks} does this through {@code bin/lib/java-kernel}).
  */
 public final class KernelMain {
+
+  /**
+   * The root java.util.logging logger, held so that its level stays in force. The base kernel logs
+   * socket set-up at INFO under flat names ("Loop-Shell", ...), which only the root level reaches.
+   */
+  private static final Logger JUL_ROOT = Logger.getLogger("");
 
   private KernelMain() {}
 
@@ -21,6 +29,7 @@ public final class KernelMain {
               + args.length
               + " args");
     }
+    JUL_ROOT.setLevel(Level.WARNING);
     String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
     JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(json));
     JavaKernel kernel = new JavaKernel();

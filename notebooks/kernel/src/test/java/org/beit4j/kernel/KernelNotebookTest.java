@@ -175,6 +175,23 @@ class KernelNotebookTest {
     assertTrue(strictLog.toString().contains("cannot find symbol"), strictLog.toString());
   }
 
+  @Test
+  void interruptRequestStopsTheRunningCellAndTheKernelGoesOn() throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                Path.of("src/test/python/interrupt_check.py").toAbsolutePath().toString(),
+                KERNEL)
+            .redirectErrorStream(true);
+    pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
+    pb.environment().put("PYDEVD_DISABLE_FILE_VALIDATION", "1");
+    Process p = pb.start();
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), "interrupt check did not finish");
+    assertEquals(0, p.exitValue(), log);
+    assertTrue(log.contains("interrupt: ok"), log);
+  }
+
   private static String notebookJson(String... cells) {
     JsonArray list = new JsonArray();
     for (int i = 0; i < cells.length; i++) {
