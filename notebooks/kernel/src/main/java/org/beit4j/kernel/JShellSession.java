@@ -53,6 +53,7 @@ final class JShellSession implements AutoCloseable {
    */
   Result eval(String code) throws KernelException {
     interrupted = false;
+    control.reset();
     SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
     String remaining = code;
     Result result = Result.NONE;
@@ -60,6 +61,9 @@ final class JShellSession implements AutoCloseable {
       CompletionInfo info = analysis.analyzeCompletion(remaining);
       if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
         break;
+      }
+      if (interrupted) {
+        throw interruptedError();
       }
       boolean complete = info.completeness().isComplete();
       String source = complete ? info.source() : remaining;
@@ -88,16 +92,20 @@ final class JShellSession implements AutoCloseable {
         throw evaluationError(event.exception());
       }
       if (interrupted) {
-        throw new EvaluationException(
-            "java.lang.InterruptedException",
-            "cell interrupted",
-            List.of("Cell interrupted (the kernel keeps its state)."));
+        throw interruptedError();
       }
       if (producesValue(snippet)) {
         result = new Result(true, control.lastValue());
       }
     }
     return result;
+  }
+
+  private static EvaluationException interruptedError() {
+    return new EvaluationException(
+        "java.lang.InterruptedException",
+        "cell interrupted",
+        List.of("Cell interrupted (the kernel keeps its state)."));
   }
 
   private static boolean producesValue(Snippet snippet) {

@@ -24,7 +24,15 @@ final class SnippetExecutionControl extends DirectExecutionControl {
   private final Object lock = new Object();
   private Thread running;
   private boolean stopped;
+  private boolean cancelled;
   private volatile Object lastValue;
+
+  /** Starts a new cell: forgets an interrupt that came while nothing ran. */
+  void reset() {
+    synchronized (lock) {
+      cancelled = false;
+    }
+  }
 
   /** The value returned by the last snippet that produced one, or {@code null}. */
   Object lastValue() {
@@ -49,6 +57,10 @@ final class SnippetExecutionControl extends DirectExecutionControl {
             "jshell-cell");
     thread.setContextClassLoader(doitMethod.getDeclaringClass().getClassLoader());
     synchronized (lock) {
+      if (cancelled) {
+        // interrupted while JShell was still compiling this cell
+        throw new ExecutionControl.StoppedException();
+      }
       stopped = false;
       running = thread;
     }
@@ -77,13 +89,15 @@ final class SnippetExecutionControl extends DirectExecutionControl {
 
   /**
    * Interrupts the running snippet; a snippet that does not react to interruption within a grace
-   * period is stopped with {@link Thread#stop()} (still available in Java 17).
+   * period is stopped with {@link Thread#stop()} (still available in Java 17). Snippets of the same
+   * cell that have not started yet will not run.
    */
   @Override
   @SuppressWarnings({"removal", "deprecation"})
   public void stop() {
     Thread thread;
     synchronized (lock) {
+      cancelled = true;
       thread = running;
       if (thread == null) {
         return;

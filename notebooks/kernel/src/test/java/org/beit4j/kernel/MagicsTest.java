@@ -60,6 +60,21 @@ class MagicsTest {
   }
 
   @Test
+  void globsDescendWithDoubleStarAndTakePlainPaths() throws Exception {
+    Files.createDirectories(tmp.resolve("deep/a/b"));
+    Files.writeString(tmp.resolve("deep/a/b/x.jar"), "");
+    Files.writeString(tmp.resolve("deep/y.jar"), "");
+    Files.writeString(tmp.resolve("deep/z.txt"), "");
+    Magics magics = new Magics(new MavenResolver(), p -> {}, tmp);
+    assertEquals(
+        List.of(tmp.resolve("deep/a/b/x.jar"), tmp.resolve("deep/y.jar")),
+        magics.glob("deep/**.jar"));
+    assertEquals(List.of(tmp.resolve("deep/y.jar")), magics.glob("deep/*.jar"));
+    assertEquals(List.of(tmp.resolve("deep/z.txt")), magics.glob("deep/z.txt"));
+    assertEquals(List.of(), magics.glob("deep/missing.jar"));
+  }
+
+  @Test
   void jarsFailsWhenNothingMatches() {
     KernelException e =
         assertThrows(KernelException.class, () -> kernel.eval("%jars nothing/*.jar"));
