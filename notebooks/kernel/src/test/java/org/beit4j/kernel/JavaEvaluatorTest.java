@@ -167,6 +167,18 @@ class JavaEvaluatorTest {
   }
 
   @Test
+  void completesNamesAndJudgesCompleteness() throws Exception {
+    kernel.eval("int counterOfSteps = 3;");
+    int[] anchor = new int[1];
+    List<String> options = kernel.complete("counterOf", 9, anchor);
+    assertEquals(List.of("counterOfSteps"), options);
+    assertEquals(0, anchor[0]);
+    assertEquals(
+        jdk.jshell.SourceCodeAnalysis.Completeness.DEFINITELY_INCOMPLETE,
+        kernel.completeness("for (int i = 0; i < 3; i++) {"));
+  }
+
+  @Test
   void threadsStartedByACellDoNotBlockIt() throws Exception {
     // A library starting a worker pool on first use (ND4J does) must not hang the cell.
     kernel.eval(
