@@ -31,7 +31,7 @@ public final class KernelMain {
     }
     JUL_ROOT.setLevel(Level.WARNING);
     String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
-    JupyterConnection connection = new JupyterConnection(KernelConnectionProperties.parse(json));
+    JupyterConnection connection = new KernelConnection(KernelConnectionProperties.parse(json));
     JavaKernel kernel = new JavaKernel();
     kernel.becomeHandlerForConnection(connection);
     connection.connect();

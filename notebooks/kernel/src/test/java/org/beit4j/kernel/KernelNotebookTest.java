@@ -173,6 +173,12 @@ class KernelNotebookTest {
     int strict = execute(notebook, work.resolve("strict-out.ipynb"), false, strictLog);
     assertNotEquals(0, strict, "without --allow-errors an error fails the run");
     assertTrue(strictLog.toString().contains("cannot find symbol"), strictLog.toString());
+    // the reply's traceback is the cell's (caret under the culprit), not the kernel's Java stack
+    assertTrue(
+        strictLog.toString().contains("\n" + " ".repeat(8) + "^".repeat(14) + "\n"),
+        strictLog.toString());
+    assertTrue(
+        !strictLog.toString().contains("BaseKernel.handleExecuteRequest"), strictLog.toString());
   }
 
   @Test
