@@ -183,13 +183,22 @@ final class JShellSession implements AutoCloseable {
             || frame.getClassName().startsWith("java.lang.reflect.Method")) {
           break; // the rest is the kernel calling the snippet
         }
-        lines.add("\tat " + frame);
+        lines.add("\tat " + describe(frame));
       }
       first = false;
       current = current.getCause();
     }
     return new EvaluationException(
         className, message.isEmpty() ? className : className + ": " + message, lines);
+  }
+
+  /** A stack frame; JShell names a frame of cell code by snippet, e.g. {@code fail (#3:1)}. */
+  private static String describe(StackTraceElement frame) {
+    if (!frame.getClassName().isEmpty()) {
+      return frame.toString();
+    }
+    String method = frame.getMethodName().isEmpty() ? "cell" : frame.getMethodName();
+    return method + " (" + frame.getFileName() + ":" + frame.getLineNumber() + ")";
   }
 
   /** Completion candidates at {@code cursor}: the replacement texts and the start of the word. */

@@ -113,7 +113,8 @@ class JavaEvaluatorTest {
     assertEquals("java.lang.IllegalStateException", e.exceptionClass());
     assertEquals("java.lang.IllegalStateException: boom", e.getMessage());
     assertEquals("java.lang.IllegalStateException: boom", e.traceback().get(0));
-    assertTrue(e.traceback().get(1).contains("fail"), e.traceback().toString());
+    assertTrue(e.traceback().get(1).matches("\tat fail \\(#\\d+:1\\)"), e.traceback().toString());
+    assertTrue(e.traceback().get(2).matches("\tat cell \\(#\\d+:1\\)"), e.traceback().toString());
     assertEquals("7", text(kernel.eval("3 + 4")));
   }
 
