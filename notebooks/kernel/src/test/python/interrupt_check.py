@@ -29,14 +29,14 @@ def reply_to(client, msg_id):
 def main(kernel_name):
     manager, client = start_new_kernel(kernel_name=kernel_name, startup_timeout=TIMEOUT)
     try:
-        msg_id = client.execute(
-            'long n = 0; System.out.println("started"); while (true) { n++; }')
+        client.execute("long n = 0;")
+        msg_id = client.execute('while (true) { if (n++ == 0) System.out.println("started"); }')
         wait_for_stream(client, msg_id, "started")
         manager.interrupt_kernel()
         content = reply_to(client, msg_id)["content"]
         if content["status"] != "error" or content.get("evalue") != "cell interrupted":
             sys.exit(f"interrupted cell replied {content}")
-        msg_id = client.execute("n > 0")
+        msg_id = client.execute("if (n <= 0) throw new AssertionError(n);")
         content = reply_to(client, msg_id)["content"]
         if content["status"] != "ok":
             sys.exit(f"cell after the interrupt replied {content}")

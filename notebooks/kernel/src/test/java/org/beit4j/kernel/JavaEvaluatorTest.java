@@ -127,23 +127,27 @@ class JavaEvaluatorTest {
 
   @Test
   void interruptStopsARunawayCellAndKeepsTheState() throws Exception {
+    System.clearProperty("kernel.test.spinning");
     kernel.eval("long spins = 0;");
     CompletableFuture<Throwable> cell =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                kernel.eval("while (true) { spins++; }");
+                kernel.eval(
+                    "while (true) {\n"
+                        + "  if (spins++ == 0) System.setProperty(\"kernel.test.spinning\", \"yes\");\n"
+                        + "}");
                 return null;
               } catch (Throwable t) {
                 return t;
               }
             });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!cell.isDone() && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      kernel.interrupt();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.getProperty("kernel.test.spinning") == null && System.nanoTime() < deadline) {
+      Thread.sleep(50); // interrupt only once the loop surely runs
     }
-    Throwable failure = cell.get(5, TimeUnit.SECONDS);
+    kernel.interrupt();
+    Throwable failure = cell.get(30, TimeUnit.SECONDS);
     assertInstanceOf(EvaluationException.class, failure);
     assertEquals("cell interrupted", failure.getMessage());
     assertEquals("true", text(kernel.eval("spins > 0")));
