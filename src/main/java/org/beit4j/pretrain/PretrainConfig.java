@@ -1,7 +1,5 @@
 package org.beit4j.pretrain;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.beit4j.config.VitConfig;
 
 /**
@@ -130,26 +128,6 @@ public record PretrainConfig(
         0,
         batchSize,
         42);
-  }
-
-  /**
-   * Names and values of the fields in which {@code other} differs, e.g. {@code ["codebookSize: 64
-   * vs 32"]}; empty when equal.
-   */
-  public List<String> differences(PretrainConfig other) {
-    List<String> out = new ArrayList<>();
-    for (var c : PretrainConfig.class.getRecordComponents()) {
-      try {
-        Object a = c.getAccessor().invoke(this);
-        Object b = c.getAccessor().invoke(other);
-        if (!a.equals(b)) {
-          out.add(c.getName() + ": " + a + " vs " + b);
-        }
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return out;
   }
 
   public PretrainConfig withClsHead(boolean v) {
