@@ -14,11 +14,13 @@ import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.Vit;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
 
 /**
  * The BEiT v2 pretraining graph: backbone with mask token (eq. 3), MIM head (eq. 4, 5) and, if
@@ -56,6 +58,7 @@ public final class PretrainModel {
   private final PretrainConfig config;
   private final SameDiff sd;
   private final List<String> parameters;
+  private GradientCapture capture;
 
   private PretrainModel(PretrainConfig config, SameDiff sd) {
     this.config = config;
@@ -141,6 +144,33 @@ public final class PretrainModel {
   /** Forward and backward pass: the gradients of {@value #LOSS} and the scalar metrics. */
   public OutAndGrad gradients(Batch batch) {
     return sd.calculateGradientsAndOutputs(batch.placeholders(), metricNames(), parameters);
+  }
+
+  /**
+   * The gradients of {@value #LOSS} by one {@code SameDiff.fit} pass whose own update is cancelled
+   * ({@link GradientCapture}): the same numbers as {@link #gradients}, 3-4x faster in M2.1, but
+   * without the metrics (use {@link #evaluate}, before changing the parameters).
+   */
+  public Map<String, INDArray> fitGradients(Batch batch) {
+    if (capture == null) {
+      capture = new GradientCapture();
+      sd.setTrainingConfig(
+          TrainingConfig.builder()
+              .updater(new NoOp())
+              .dataSetFeatureMapping(IMAGES, MASK, CODES)
+              .markLabelsUnused()
+              .build());
+      sd.addListeners(capture);
+    }
+    sd.fit(
+        new org.nd4j.linalg.dataset.MultiDataSet(
+            new INDArray[] {batch.images(), batch.mask(), batch.codes()}, new INDArray[0]));
+    Map<String, INDArray> g = capture.take();
+    if (g.size() != parameters.size()) {
+      throw new IllegalStateException(
+          "fit produced " + g.size() + " gradients for " + parameters.size() + " parameters");
+    }
+    return g;
   }
 
   /** Forward pass only: the scalar metrics by name. */

@@ -20,7 +20,6 @@ import org.beit4j.train.MetricsCsv;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Provenance;
 import org.beit4j.train.WarmupCosineSchedule;
-import org.nd4j.autodiff.samediff.api.OutAndGrad;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -212,24 +211,26 @@ public final class Pretrainer {
   public StepMetrics step(MultiDataSet batch) {
     long start = System.nanoTime();
     PretrainModel.Batch b = prepare(batch, step);
-    OutAndGrad og = model.gradients(b);
+    // metrics first (forward only), then the gradients by fit: together 2-3x faster than
+    // calculateGradientsAndOutputs in M2.1; fit itself leaves the parameters unchanged
+    Map<String, Double> out = model.evaluate(b);
+    Map<String, INDArray> grads = model.fitGradients(b);
     Map<String, INDArray> params = new LinkedHashMap<>();
     for (String name : model.parameterNames()) {
       params.put(name, model.parameter(name));
     }
-    double norm = optimizer.step(params, og.getGradients());
+    double norm = optimizer.step(params, grads);
     step++;
-    Map<String, INDArray> out = og.getOutputs();
     double seconds = (System.nanoTime() - start) / 1e9;
     StepMetrics m =
         new StepMetrics(
             step,
             optimizer.lastLearningRate(),
-            out.get(PretrainModel.LOSS).getDouble(0),
-            out.get(PretrainModel.MIM_LOSS).getDouble(0),
-            config.clsHead() ? out.get(PretrainModel.CLS_LOSS).getDouble(0) : Double.NaN,
-            out.get(PretrainModel.MIM_ACC).getDouble(0),
-            config.clsHead() ? out.get(PretrainModel.CLS_ACC).getDouble(0) : Double.NaN,
+            out.get(PretrainModel.LOSS),
+            out.get(PretrainModel.MIM_LOSS),
+            config.clsHead() ? out.get(PretrainModel.CLS_LOSS) : Double.NaN,
+            out.get(PretrainModel.MIM_ACC),
+            config.clsHead() ? out.get(PretrainModel.CLS_ACC) : Double.NaN,
             norm,
             b.images().size(0) / seconds);
     history.add(m);

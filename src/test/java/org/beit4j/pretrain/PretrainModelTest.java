@@ -106,6 +106,12 @@ class PretrainModelTest {
     assertFalse(mimOnly.equalsWithEps(clsOnly, 1e-4));
     assertTrue(both.equalsWithEps(mimOnly.add(clsOnly), 1e-5), "grad(both) = sum of the two");
     assertFalse(both.equalsWithEps(mimOnly, 1e-4));
+    // the fast path through fit gives the same gradients and leaves the parameters unchanged
+    INDArray w = model.parameter("mim/head/w").dup();
+    Map<String, INDArray> fast = model.fitGradients(b);
+    assertEquals(model.parameterNames().size(), fast.size());
+    assertTrue(both.equalsWithEps(fast.get("mim/head/w"), 1e-6), "fit gradient = gradient");
+    assertEquals(w, model.parameter("mim/head/w"));
     // the [CLS] branch reaches the backbone's [CLS] token and the final norm it shares
     model.setLossWeights(0, 1);
     Map<String, INDArray> g = model.gradients(b).getGradients();
