@@ -5,6 +5,7 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -62,11 +63,13 @@ public final class LinearProbe {
     long step = 0;
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
       shuffle(order, rng);
+      INDArray zs = Nd4j.pullRows(z, 1, order); // [M, F], this epoch's order
+      INDArray ys = Nd4j.pullRows(y, 1, order); // [M, K]
       for (int start = 0; start < m; start += config.batchSize()) {
-        int[] rows = Arrays.copyOfRange(order, start, Math.min(m, start + config.batchSize()));
-        INDArray xb = z.getRows(rows); // [n, F]
-        INDArray yb = y.getRows(rows); // [n, K]
-        INDArray g = softmax(xb.mmul(w).addiRowVector(b)).subi(yb).divi(rows.length); // [n, K]
+        int end = Math.min(m, start + config.batchSize());
+        INDArray xb = zs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()); // [n, F]
+        INDArray yb = ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()); // [n, K]
+        INDArray g = softmax(xb.mmul(w).addiRowVector(b)).subi(yb).divi(end - start); // [n, K]
         INDArray gw = xb.transpose().mmul(g).addi(w.mul(config.l2())); // [F, K]
         INDArray gb = g.sum(true, 0); // [1, K]
         step++;
