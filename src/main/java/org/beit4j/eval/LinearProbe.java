@@ -2,6 +2,7 @@ package org.beit4j.eval;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.beit4j.data.Shuffle;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -62,7 +63,7 @@ public final class LinearProbe {
     Arrays.setAll(order, i -> i);
     long step = 0;
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      shuffle(order, rng);
+      Shuffle.inPlace(order, rng);
       INDArray zs = Nd4j.pullRows(z, 1, order); // [M, F], this epoch's order
       INDArray ys = Nd4j.pullRows(y, 1, order); // [M, K]
       for (int start = 0; start < m; start += config.batchSize()) {
@@ -164,15 +165,6 @@ public final class LinearProbe {
         throw new IllegalArgumentException(
             "label " + labels[i] + " of row " + i + " is not in [0, " + numClasses + ")");
       }
-    }
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rng) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
     }
   }
 
