@@ -1,5 +1,6 @@
 package org.beit4j;
 
+import java.io.PrintStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every beit4j class that builds or runs a graph calls {@link #init()} first. A user who sets
  * the property to {@code true} explicitly gets an {@link IllegalStateException} that says how to
- * fix it, rather than silently wrong numbers.
+ * fix it, rather than silently wrong numbers. It also filters SameDiff's unconditional "Added
+ * differentiated op" console lines (see {@link GradientChatterFilter}).
  */
 public final class Beit4j {
 
@@ -54,7 +56,31 @@ public final class Beit4j {
                 + ARRAY_CACHE_PROPERTY
                 + "=false.");
       }
+      if (!Boolean.getBoolean("beit4j.verboseSameDiff")) {
+        System.setOut(new GradientChatterFilter(System.out));
+      }
       initialised = true;
+    }
+  }
+
+  /**
+   * SameDiff M2.1 prints "Added differentiated op X" to {@code System.out} for every op when it
+   * builds a gradient graph (hundreds of lines per ViT), unconditionally and past any logger. This
+   * stream drops exactly those lines and passes everything else through. Keep them with {@code
+   * -Dbeit4j.verboseSameDiff=true}.
+   */
+  static final class GradientChatterFilter extends PrintStream {
+    static final String PREFIX = "Added differentiated op ";
+
+    GradientChatterFilter(PrintStream target) {
+      super(target, true);
+    }
+
+    @Override
+    public void println(String line) {
+      if (line == null || !line.startsWith(PREFIX)) {
+        super.println(line);
+      }
     }
   }
 }
