@@ -137,14 +137,18 @@ public final class CodebookAblation {
     return sb.toString();
   }
 
-  /** Runs the variants and prints the table to {@code out}. */
+  /**
+   * Runs the variants of {@code recipe} (its teacher width set to the teacher's) and prints the
+   * table to {@code out}.
+   */
   public static List<Row> runAndPrint(
       VqKdConfig recipe,
       Teacher teacher,
       Supplier<MultiDataSetIterator> train,
       Supplier<MultiDataSetIterator> eval,
       PrintStream out) {
-    List<Row> rows = run(variants(recipe, teacher.featureDim()), teacher, train, eval);
+    VqKdConfig fitted = recipe.withTeacherDim(teacher.featureDim());
+    List<Row> rows = run(variants(fitted, teacher.featureDim()), teacher, train, eval);
     out.print(markdown(rows, recipe.quantizer().codebookSize()));
     out.flush();
     return rows;

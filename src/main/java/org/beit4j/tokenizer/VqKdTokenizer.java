@@ -221,11 +221,7 @@ public final class VqKdTokenizer implements VisualTokenizer {
       INDArray x = data.next().getFeatures(0).castTo(DataType.FLOAT); // [B, C, H, W]
       checkImages(config, x);
       INDArray t = teacher.patchFeatures(x).castTo(DataType.FLOAT); // [B, N, Dt]
-      Map<String, INDArray> out =
-          sd.output(
-              Map.of(VqKdGraph.IMAGES, x, VqKdGraph.TEACHER, t),
-              VqKdGraph.INDICES,
-              VqKdGraph.DISTILL);
+      Map<String, INDArray> out = runWithTeacher(x, t);
       acc.add(out.get(VqKdGraph.INDICES).toIntVector());
       cosSum += (1 - out.get(VqKdGraph.DISTILL).getDouble(0)) * x.size(0);
       images += x.size(0);
@@ -314,6 +310,13 @@ public final class VqKdTokenizer implements VisualTokenizer {
   /** The graph (for inspection; do not train it further by hand). */
   public SameDiff graph() {
     return sd;
+  }
+
+  private synchronized Map<String, INDArray> runWithTeacher(INDArray images, INDArray t) {
+    return sd.output(
+        Map.of(VqKdGraph.IMAGES, images, VqKdGraph.TEACHER, t),
+        VqKdGraph.INDICES,
+        VqKdGraph.DISTILL);
   }
 
   private synchronized INDArray run(INDArray images, String name) {
