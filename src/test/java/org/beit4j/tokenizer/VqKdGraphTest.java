@@ -94,4 +94,38 @@ class VqKdGraphTest {
         diff.sub(expected).amaxNumber().doubleValue() < 1e-6,
         "dL/dh - dL/dzq = commitment gradient");
   }
+
+  @Test
+  void valuesCapturedInsideFitEqualAForwardPassBeforeTheStep() {
+    VqKdConfig cfg = VqKdConfig.test();
+    SameDiff sd =
+        VqKdGraph.build(cfg, Codebook.random(cfg.quantizer(), DataType.FLOAT, 1).embeddings());
+    sd.setTrainingConfig(
+        new org.nd4j.autodiff.samediff.TrainingConfig.Builder()
+            .updater(new org.nd4j.linalg.learning.config.Adam(1e-3))
+            .dataSetFeatureMapping(VqKdGraph.IMAGES)
+            .dataSetLabelMapping(VqKdGraph.TEACHER)
+            .build());
+    Map<String, INDArray> in = inputs(cfg, 2);
+    String idx = "vqkd/quantizer/nearest/indices";
+    Map<String, INDArray> before = sd.output(in, VqKdGraph.DISTILL, VqKdGraph.COMMIT, idx, HNORM);
+    ActivationCapture capture =
+        new ActivationCapture(java.util.Set.of(VqKdGraph.DISTILL, VqKdGraph.COMMIT, idx, HNORM));
+    sd.fit(
+        new org.nd4j.linalg.dataset.MultiDataSet(
+            new INDArray[] {in.get(VqKdGraph.IMAGES)}, new INDArray[] {in.get(VqKdGraph.TEACHER)}),
+        capture);
+    double distill = before.get(VqKdGraph.DISTILL).getDouble(0);
+    assertTrue(distill > 0.1, "distill " + distill);
+    assertEquals(distill, capture.get(VqKdGraph.DISTILL).getDouble(0), 1e-6);
+    assertEquals(
+        before.get(VqKdGraph.COMMIT).getDouble(0),
+        capture.get(VqKdGraph.COMMIT).getDouble(0),
+        1e-7);
+    assertArrayEquals(before.get(idx).toIntVector(), capture.get(idx).toIntVector());
+    assertEquals(before.get(HNORM), capture.get(HNORM));
+    // and the step changed the parameters: a forward pass now gives another loss
+    double after = sd.output(in, VqKdGraph.DISTILL).get(VqKdGraph.DISTILL).getDouble(0);
+    assertTrue(after != distill, "parameters moved");
+  }
 }
