@@ -56,4 +56,41 @@ public final class Patches {
     }
     return new Image(channels, side, side, patch.clone());
   }
+
+  /**
+   * Puts patches back on their grid: the inverse of {@link #of}.
+   *
+   * @param patches {@code float[N][C * P * P]}, row-major over the {@code (H/P) x (W/P)} grid
+   */
+  public static Image assemble(float[][] patches, int channels, int height, int width, int patch) {
+    int gx = width / patch;
+    if (patch < 1
+        || height % patch != 0
+        || width % patch != 0
+        || patches.length != gx * (height / patch)) {
+      throw new IllegalArgumentException(
+          patches.length
+              + " patches of side "
+              + patch
+              + " do not tile a "
+              + height
+              + "x"
+              + width
+              + " image");
+    }
+    float[] px = new float[channels * height * width];
+    for (int i = 0; i < patches.length; i++) {
+      int k = 0;
+      for (int ch = 0; ch < channels; ch++) {
+        for (int y = 0; y < patch; y++) {
+          for (int x = 0; x < patch; x++) {
+            int yy = (i / gx) * patch + y;
+            int xx = (i % gx) * patch + x;
+            px[(ch * height + yy) * width + xx] = patches[i][k++];
+          }
+        }
+      }
+    }
+    return new Image(channels, height, width, px);
+  }
 }

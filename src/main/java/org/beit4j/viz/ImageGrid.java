@@ -5,6 +5,7 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.beit4j.data.Image;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -172,6 +173,44 @@ public final class ImageGrid {
     if (g != null) {
       g.dispose();
     }
+    return out;
+  }
+
+  /**
+   * Pictures (e.g. from {@link TokenMap} or {@link PatchGrid}) side by side, {@code columns} per
+   * row, {@code gap} pixels apart, each row as high as its tallest picture.
+   */
+  public static BufferedImage tile(List<BufferedImage> pictures, int columns, int gap) {
+    if (pictures.isEmpty() || columns < 1 || gap < 0) {
+      throw new IllegalArgumentException(
+          "need pictures, columns >= 1 and gap >= 0; got "
+              + pictures.size()
+              + " pictures, columns "
+              + columns
+              + ", gap "
+              + gap);
+    }
+    int rows = (pictures.size() + columns - 1) / columns;
+    int[] colWidth = new int[columns];
+    int[] rowHeight = new int[rows];
+    for (int i = 0; i < pictures.size(); i++) {
+      colWidth[i % columns] = Math.max(colWidth[i % columns], pictures.get(i).getWidth());
+      rowHeight[i / columns] = Math.max(rowHeight[i / columns], pictures.get(i).getHeight());
+    }
+    int width = Arrays.stream(colWidth).sum() + (columns - 1) * gap;
+    int height = Arrays.stream(rowHeight).sum() + (rows - 1) * gap;
+    BufferedImage out = Pixels.canvas(width, height);
+    Graphics2D g = out.createGraphics();
+    int y = 0;
+    for (int r = 0; r < rows; r++) {
+      int x = 0;
+      for (int c = 0; c < columns && r * columns + c < pictures.size(); c++) {
+        g.drawImage(pictures.get(r * columns + c), x, y, null);
+        x += colWidth[c] + gap;
+      }
+      y += rowHeight[r] + gap;
+    }
+    g.dispose();
     return out;
   }
 

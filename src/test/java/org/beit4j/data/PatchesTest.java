@@ -23,5 +23,7 @@ class PatchesTest {
     Image back = Patches.toImage(p[1], 2, 2);
     assertEquals(16f, back.get(1, 1, 0));
     assertThrows(IllegalArgumentException.class, () -> Patches.of(new Image(2, 2, 4, v), 3));
+    assertArrayEquals(v, Patches.assemble(p, 2, 2, 4, 2).pixels());
+    assertThrows(IllegalArgumentException.class, () -> Patches.assemble(p, 2, 4, 4, 2));
   }
 }

@@ -67,4 +67,19 @@ class ImageGridTest {
     assertThrows(IllegalArgumentException.class, () -> grid.withLabels(List.of("x", "y")));
     assertThrows(IllegalArgumentException.class, () -> grid.withRange(1f, 1f));
   }
+
+  @Test
+  void tilePlacesPicturesSideBySide() {
+    BufferedImage red = new BufferedImage(2, 3, BufferedImage.TYPE_INT_RGB);
+    BufferedImage blue = new BufferedImage(4, 1, BufferedImage.TYPE_INT_RGB);
+    red.setRGB(1, 2, 0xff0000);
+    blue.setRGB(3, 0, 0x0000ff);
+    BufferedImage pic = ImageGrid.tile(List.of(red, blue, red), 2, 1);
+    assertEquals(2 + 1 + 4, pic.getWidth());
+    assertEquals(3 + 1 + 3, pic.getHeight());
+    assertEquals(0xff0000, pic.getRGB(1, 2) & 0xffffff);
+    assertEquals(0x0000ff, pic.getRGB(6, 0) & 0xffffff);
+    assertEquals(0xffffff, pic.getRGB(6, 2) & 0xffffff); // below the short picture
+    assertEquals(0xff0000, pic.getRGB(1, 6) & 0xffffff); // third picture on row 2
+  }
 }
