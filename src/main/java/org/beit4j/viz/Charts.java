@@ -30,6 +30,9 @@ public final class Charts {
   /** Above this many bars the category labels are hidden (they would overlap). */
   static final int MAX_LABELLED_BARS = 40;
 
+  /** Axis numbers: thousands separated, up to three decimals (445,056 and 0.125, not 4E5). */
+  static final String NUMBER_PATTERN = "#,##0.###";
+
   private Charts() {}
 
   /**
@@ -85,6 +88,7 @@ public final class Charts {
     style(chart, title, xTitle, yTitle);
     chart.getStyler().setLegendVisible(series.size() > 1);
     chart.getStyler().setOverlapped(false);
+    chart.getStyler().setYAxisDecimalPattern(NUMBER_PATTERN);
     chart.getStyler().setXAxisLabelRotation(categories.size() > 6 ? 45 : 0);
     chart.getStyler().setXAxisTicksVisible(categories.size() <= MAX_LABELLED_BARS);
     for (Map.Entry<String, double[]> e : series.entrySet()) {
@@ -176,6 +180,9 @@ public final class Charts {
     XYChart chart = new XYChart(WIDTH, HEIGHT);
     style(chart, title, xTitle, yTitle);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    // wide tick spacing: step numbers like 1, 16, 31, ... would otherwise collide
+    chart.getStyler().setXAxisTickMarkSpacingHint(90);
+    chart.getStyler().setXAxisDecimalPattern(NUMBER_PATTERN);
     return chart;
   }
 
