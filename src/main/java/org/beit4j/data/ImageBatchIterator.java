@@ -86,26 +86,17 @@ public final class ImageBatchIterator implements MultiDataSetIterator {
     if (config.limit() == 0 || config.limit() >= size) {
       return all;
     }
-    shuffle(all, new SplittableRandom(config.seed() ^ 0x5DEECE66DL));
+    Shuffle.inPlace(all, new SplittableRandom(config.seed() ^ 0x5DEECE66DL));
     int[] sub = Arrays.copyOf(all, config.limit());
     Arrays.sort(sub);
     return sub;
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rng) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
   }
 
   private void startEpoch(int e) {
     epoch = e;
     order = subset.clone();
     if (config.shuffle()) {
-      shuffle(order, new SplittableRandom(mix(config.seed(), e, -1)));
+      Shuffle.inPlace(order, new SplittableRandom(mix(config.seed(), e, -1)));
     }
     cursor = 0;
     pending = null;

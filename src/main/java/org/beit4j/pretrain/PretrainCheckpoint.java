@@ -1,0 +1,118 @@
+package org.beit4j.pretrain;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.beit4j.train.AdamW;
+import org.beit4j.train.AtomicFiles;
+import org.beit4j.train.NamedArrays;
+import org.beit4j.train.Provenance;
+import org.beit4j.train.RecordProperties;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A pretraining checkpoint directory, written atomically:
+ *
+ * <pre>
+ * config.properties      the PretrainConfig, flattened (vit.depth=6, ...)
+ * params.bin             every parameter of the pretraining graph (NamedArrays)
+ * optimizer.bin          AdamW moments and step count
+ * trainer.properties     step, tokenizer id, format
+ * provenance.properties  kind "pretrain-checkpoint"
+ * </pre>
+ *
+ * Masks and the learning rate are functions of (seed, step), so these files are the whole state.
+ */
+public final class PretrainCheckpoint {
+
+  static final String CONFIG = "config.properties";
+  static final String PARAMS = "params.bin";
+  static final String OPTIMIZER = "optimizer.bin";
+  static final String TRAINER = "trainer.properties";
+  static final String FORMAT = "beit4j-pretrain-1";
+
+  private PretrainCheckpoint() {}
+
+  /** What {@link #read} returns. */
+  public record State(
+      PretrainConfig config, Map<String, INDArray> params, long step, String tokenizerId) {}
+
+  /** Writes the checkpoint at {@code dir} atomically (replacing an older one). */
+  public static Path write(
+      Path dir, PretrainModel model, AdamW optimizer, long step, String tokenizerId, String data) {
+    return AtomicFiles.write(
+        dir,
+        tmp -> {
+          Files.createDirectories(tmp);
+          RecordProperties.save(model.config(), tmp.resolve(CONFIG));
+          Map<String, INDArray> params = new LinkedHashMap<>();
+          for (String name : model.parameterNames()) {
+            params.put(name, model.parameter(name));
+          }
+          NamedArrays.write(tmp.resolve(PARAMS), params);
+          optimizer.save(tmp.resolve(OPTIMIZER));
+          Properties p = new Properties();
+          p.setProperty("format", FORMAT);
+          p.setProperty("step", Long.toString(step));
+          p.setProperty("tokenizer", tokenizerId);
+          try (Writer w = Files.newBufferedWriter(tmp.resolve(TRAINER), StandardCharsets.UTF_8)) {
+            p.store(w, "beit4j pretraining state");
+          }
+          Provenance.of(
+                  "pretrain-checkpoint",
+                  model.config(),
+                  data,
+                  model.config().seed(),
+                  step,
+                  Map.of("tokenizer", tokenizerId))
+              .save(tmp);
+        });
+  }
+
+  /**
+   * Reads a checkpoint; with {@code expected} non-null, refuses one written for another config.
+   *
+   * @throws IllegalArgumentException naming every differing field, e.g. "vit.depth: 2 vs 3"
+   * @throws UncheckedIOException when the directory is not a complete checkpoint
+   */
+  public static State read(Path dir, PretrainConfig expected) {
+    try {
+      if (!Files.isRegularFile(dir.resolve(TRAINER))) {
+        throw new IOException(dir + " is not a beit4j pretraining checkpoint (no " + TRAINER + ")");
+      }
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(dir.resolve(TRAINER), StandardCharsets.UTF_8)) {
+        p.load(r);
+      }
+      if (!FORMAT.equals(p.getProperty("format"))) {
+        throw new IOException(dir + " has checkpoint format " + p.getProperty("format"));
+      }
+      Map<String, String> stored = RecordProperties.load(dir.resolve(CONFIG));
+      if (expected != null) {
+        List<String> diff =
+            RecordProperties.differences(stored, RecordProperties.flatten(expected));
+        if (!diff.isEmpty()) {
+          throw new IllegalArgumentException(
+              "checkpoint "
+                  + dir
+                  + " was written for another config (checkpoint vs expected): "
+                  + String.join("; ", diff));
+        }
+      }
+      PretrainConfig config = RecordProperties.unflatten(PretrainConfig.class, stored);
+      Map<String, INDArray> params = NamedArrays.read(dir.resolve(PARAMS));
+      return new State(
+          config, params, Long.parseLong(p.getProperty("step")), p.getProperty("tokenizer", ""));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,372 @@
+package org.beit4j.pretrain;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.beit4j.Beit4j;
+import org.beit4j.config.VitConfig;
+import org.beit4j.nn.VisionTransformer;
+import org.beit4j.tokenizer.VisualTokenizer;
+import org.beit4j.train.AdamW;
+import org.beit4j.train.AtomicFiles;
+import org.beit4j.train.MetricsCsv;
+import org.beit4j.train.ProgressBar;
+import org.beit4j.train.Provenance;
+import org.beit4j.train.WarmupCosineSchedule;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * BEiT v2 stage 2: masked image modelling with the [CLS] branch against a frozen {@link
+ * VisualTokenizer}, optimised by {@link AdamW}, with checkpoints, resumption, a metrics CSV and a
+ * progress bar.
+ *
+ * <p>Data: a {@link MultiDataSetIterator} whose features[0] are the ViT view {@code [B, C, H, W]}
+ * and optional features[1] the tokenizer view in [0, 1] (features[0] is used for both if absent).
+ * The run directory (optional) receives {@code metrics.csv}, {@code checkpoint-<step>} every {@code
+ * checkpointEvery} steps (the two newest are kept), {@code final} and the exported {@code
+ * backbone}.
+ */
+public final class Pretrainer {
+
+  static {
+    Beit4j.init();
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(Pretrainer.class);
+  private static final int KEEP_CHECKPOINTS = 2;
+
+  private final PretrainConfig config;
+  private final PretrainModel model;
+  private final AdamW optimizer;
+  private final BlockMasking masking;
+  private final VisualTokenizer tokenizer;
+  private final Path runDir;
+  private final List<StepMetrics> history = new ArrayList<>();
+  private long step;
+  private String data = "";
+
+  private Pretrainer(
+      PretrainConfig config, PretrainModel model, VisualTokenizer tokenizer, Path runDir) {
+    checkTokenizer(config, tokenizer);
+    this.config = config;
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.runDir = runDir;
+    this.masking = new BlockMasking(config.masking(), config.seed());
+    this.optimizer =
+        new AdamW(
+            new WarmupCosineSchedule(
+                config.learningRate(),
+                config.minLearningRate(),
+                config.warmupSteps(),
+                config.totalSteps()),
+            config.weightDecay(),
+            config.beta1(),
+            config.beta2(),
+            config.epsilon(),
+            config.clipNorm(),
+            AdamW::beitDecay);
+  }
+
+  /**
+   * A fresh run.
+   *
+   * @param runDir where metrics, checkpoints and the export go, or {@code null} for none
+   * @throws IllegalArgumentException if the tokenizer's grid or codebook does not fit the config
+   */
+  public static Pretrainer create(PretrainConfig config, VisualTokenizer tokenizer, Path runDir) {
+    checkTokenizer(config, tokenizer);
+    return new Pretrainer(config, PretrainModel.build(config, DataType.FLOAT), tokenizer, runDir);
+  }
+
+  /**
+   * Continues the run saved in {@code checkpoint}; the next step is the one after the saved step
+   * and computes exactly what the uninterrupted run would have.
+   *
+   * @param expected the config the caller means to continue, or {@code null} to take the stored one
+   * @throws IllegalArgumentException if the checkpoint was written for a config other than {@code
+   *     expected} (naming the fields), or the tokenizer does not fit
+   */
+  public static Pretrainer resume(
+      Path checkpoint, PretrainConfig expected, VisualTokenizer tokenizer, Path runDir) {
+    PretrainCheckpoint.State state = PretrainCheckpoint.read(checkpoint, expected);
+    checkTokenizer(state.config(), tokenizer);
+    if (!state.tokenizerId().equals(tokenizer.id())) {
+      log.warn(
+          "checkpoint {} was trained against tokenizer '{}', resuming with '{}'",
+          checkpoint,
+          state.tokenizerId(),
+          tokenizer.id());
+    }
+    PretrainModel model = PretrainModel.build(state.config(), DataType.FLOAT);
+    for (String name : model.parameterNames()) {
+      INDArray saved = state.params().get(name);
+      if (saved == null || !Arrays.equals(saved.shape(), model.parameter(name).shape())) {
+        throw new IllegalArgumentException(
+            "checkpoint " + checkpoint + " has no parameter " + name + " of the config's shape");
+      }
+      model.parameter(name).assign(saved);
+    }
+    Pretrainer t = new Pretrainer(state.config(), model, tokenizer, runDir);
+    try {
+      t.optimizer.load(checkpoint.resolve(PretrainCheckpoint.OPTIMIZER));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    t.step = state.step();
+    if (t.optimizer.step() != t.step) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + checkpoint
+              + " is inconsistent: step "
+              + t.step
+              + " but optimiser step "
+              + t.optimizer.step());
+    }
+    return t;
+  }
+
+  private static void checkTokenizer(PretrainConfig config, VisualTokenizer tokenizer) {
+    VitConfig vit = config.vit();
+    if (tokenizer.gridSize() != vit.gridSize()) {
+      throw new IllegalArgumentException(
+          "tokenizer "
+              + tokenizer.id()
+              + " gives a "
+              + tokenizer.gridSize()
+              + "x"
+              + tokenizer.gridSize()
+              + " token grid but the backbone has "
+              + vit.gridSize()
+              + "x"
+              + vit.gridSize()
+              + " patches (imageSize "
+              + vit.imageSize()
+              + " / patchSize "
+              + vit.patchSize()
+              + "): use a tokenizer with the backbone's patch grid");
+    }
+    if (tokenizer.codebookSize() != config.codebookSize()) {
+      throw new IllegalArgumentException(
+          "tokenizer "
+              + tokenizer.id()
+              + " has "
+              + tokenizer.codebookSize()
+              + " codes but config.codebookSize is "
+              + config.codebookSize());
+    }
+  }
+
+  /** Describes the data for provenance, e.g. "fashion-mnist train, 60000 images". */
+  public Pretrainer data(String description) {
+    this.data = description;
+    return this;
+  }
+
+  /** Builds the placeholders of a data batch for step {@code step} (masks, tokenizer codes). */
+  public PretrainModel.Batch prepare(MultiDataSet batch, long forStep) {
+    INDArray images = batch.getFeatures(0);
+    INDArray tokView = batch.getFeatures().length > 1 ? batch.getFeatures(1) : images;
+    VitConfig vit = config.vit();
+    long[] s = images.shape();
+    if (s.length != 4
+        || s[1] != vit.channels()
+        || s[2] != vit.imageSize()
+        || s[3] != vit.imageSize()) {
+      throw new IllegalArgumentException(
+          "expected ViT-view images [B, "
+              + vit.channels()
+              + ", "
+              + vit.imageSize()
+              + ", "
+              + vit.imageSize()
+              + "] but got "
+              + Arrays.toString(s));
+    }
+    int b = (int) s[0];
+    if (tokView.size(0) != b) {
+      throw new IllegalArgumentException(
+          "tokenizer view has " + tokView.size(0) + " images but the ViT view " + b);
+    }
+    int[][] codes = tokenizer.tokenize(tokView);
+    INDArray codeArr = Nd4j.createFromArray(codes).castTo(DataType.INT); // [B, N]
+    INDArray mask = masking.batch(forStep, b).castTo(model.dataType()); // [B, N]
+    return new PretrainModel.Batch(images.castTo(model.dataType()), mask, codeArr);
+  }
+
+  /** One optimiser step on a batch; returns what it measured. */
+  public StepMetrics step(MultiDataSet batch) {
+    long start = System.nanoTime();
+    PretrainModel.Batch b = prepare(batch, step);
+    // metrics first (forward only), then the gradients by fit: together 2-3x faster than
+    // calculateGradientsAndOutputs in M2.1; fit itself leaves the parameters unchanged
+    Map<String, Double> out = model.evaluate(b);
+    Map<String, INDArray> grads = model.fitGradients(b);
+    Map<String, INDArray> params = new LinkedHashMap<>();
+    for (String name : model.parameterNames()) {
+      params.put(name, model.parameter(name));
+    }
+    double norm = optimizer.step(params, grads);
+    step++;
+    double seconds = (System.nanoTime() - start) / 1e9;
+    StepMetrics m =
+        new StepMetrics(
+            step,
+            optimizer.lastLearningRate(),
+            out.get(PretrainModel.LOSS),
+            out.get(PretrainModel.MIM_LOSS),
+            config.clsHead() ? out.get(PretrainModel.CLS_LOSS) : Double.NaN,
+            out.get(PretrainModel.MIM_ACC),
+            config.clsHead() ? out.get(PretrainModel.CLS_ACC) : Double.NaN,
+            norm,
+            b.images().size(0) / seconds);
+    history.add(m);
+    return m;
+  }
+
+  /**
+   * Trains until {@code untilStep} steps are done (at most {@code totalSteps}). The iterator is
+   * reset and the batches of the steps already done are skipped, so a resumed run sees the batches
+   * an uninterrupted one would (for an iterator that repeats its order after reset); at its end it
+   * is reset and continues (a new epoch). Writes a checkpoint every {@code checkpointEvery} steps
+   * and, when {@code totalSteps} is reached, the final checkpoint and the backbone export.
+   */
+  public List<StepMetrics> train(MultiDataSetIterator data, long untilStep) {
+    long until = Math.min(untilStep, config.totalSteps());
+    if (until <= step) {
+      return List.of();
+    }
+    data.reset();
+    for (long i = 0; i < step; i++) {
+      nextBatch(data);
+    }
+    List<StepMetrics> done = new ArrayList<>();
+    MetricsCsv csv =
+        runDir == null
+            ? null
+            : MetricsCsv.open(runDir.resolve("metrics.csv"), StepMetrics.HEADER, step);
+    try (ProgressBar bar = new ProgressBar("pretrain", until - step, "img")) {
+      while (step < until) {
+        MultiDataSet batch = nextBatch(data);
+        StepMetrics m = step(batch);
+        done.add(m);
+        if (csv != null) {
+          csv.row(m.step(), m.values());
+        }
+        bar.metric("loss", m.loss()).metric("mimAcc", m.mimAcc());
+        if (config.clsHead()) {
+          bar.metric("clsAcc", m.clsAcc());
+        }
+        bar.step(batch.getFeatures(0).size(0));
+        if (runDir != null
+            && config.checkpointEvery() > 0
+            && step % config.checkpointEvery() == 0
+            && step < config.totalSteps()) {
+          checkpoint(runDir.resolve(String.format("checkpoint-%08d", step)));
+          prune();
+        }
+      }
+    } finally {
+      if (csv != null) {
+        csv.close();
+      }
+    }
+    if (runDir != null && step == config.totalSteps()) {
+      checkpoint(runDir.resolve("final"));
+      exportBackbone(runDir.resolve("backbone"));
+    }
+    return done;
+  }
+
+  private static MultiDataSet nextBatch(MultiDataSetIterator data) {
+    if (!data.hasNext()) {
+      data.reset();
+      if (!data.hasNext()) {
+        throw new IllegalArgumentException("the data iterator is empty");
+      }
+    }
+    return data.next();
+  }
+
+  private void prune() {
+    try (Stream<Path> s = Files.list(runDir)) {
+      List<Path> old =
+          s.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).sorted().toList();
+      for (int i = 0; i < old.size() - KEEP_CHECKPOINTS; i++) {
+        AtomicFiles.deleteRecursively(old.get(i));
+      }
+    } catch (IOException e) {
+      log.warn("could not prune old checkpoints in {}: {}", runDir, e.toString());
+    }
+  }
+
+  /** Writes a checkpoint of the current state to {@code dir} (atomically). */
+  public Path checkpoint(Path dir) {
+    return PretrainCheckpoint.write(dir, model, optimizer, step, tokenizer.id(), data);
+  }
+
+  /**
+   * Writes the backbone alone, loadable with {@link VisionTransformer#load}, as {@code
+   * dir/backbone.sd} with {@code provenance.properties} (atomically). No mask token, MIM head or
+   * [CLS]-branch variable is in it.
+   */
+  public Path exportBackbone(Path dir) {
+    VisionTransformer vt = model.exportBackbone();
+    return AtomicFiles.write(
+        dir,
+        tmp -> {
+          Files.createDirectories(tmp);
+          vt.save(tmp.resolve(BACKBONE_FILE));
+          Provenance.of(
+                  "backbone",
+                  config,
+                  data,
+                  config.seed(),
+                  step,
+                  Map.of("tokenizer", tokenizer.id(), "vit", config.vit().toString()))
+              .save(tmp);
+        });
+  }
+
+  /** File name of the graph inside an exported backbone directory. */
+  public static final String BACKBONE_FILE = "backbone.sd";
+
+  /** Steps done. */
+  public long stepsDone() {
+    return step;
+  }
+
+  /** Every step's metrics of this object's life (not of earlier, resumed-from runs). */
+  public List<StepMetrics> history() {
+    return List.copyOf(history);
+  }
+
+  public PretrainModel model() {
+    return model;
+  }
+
+  public AdamW optimizer() {
+    return optimizer;
+  }
+
+  public BlockMasking masking() {
+    return masking;
+  }
+
+  public PretrainConfig config() {
+    return config;
+  }
+}

@@ -1,0 +1,209 @@
+package org.beit4j.tokenizer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Architecture and training of the built-in {@link CnnTeacher}.
+ *
+ * <p>The network is {@code conv3x3(width1) -> conv3x3/2(width2) -> conv3x3/2(width3) ->
+ * conv1x1(featureDim)}, ReLU after the first three; the last map has stride 4, so a {@code S x S}
+ * image gives an {@code S/4 x S/4} grid (7x7 for 28x28 Fashion-MNIST, the tokenizer's grid with
+ * 4-pixel patches).
+ *
+ * @param channels input channels C (1 for grey images)
+ * @param imageSize input side S in pixels, a multiple of 4
+ * @param width1 channels of the first (stride 1) convolution
+ * @param width2 channels of the second (stride 2) convolution
+ * @param width3 channels of the third (stride 2) convolution
+ * @param featureDim {@code Dt}, channels of the 1x1 projection whose map is the patch feature
+ * @param numClasses classes of the supervised head
+ * @param epochs passes over the training set
+ * @param batchSize images per Adam step
+ * @param learningRate initial Adam step size; it decays linearly to 0 over the run
+ * @param flipProbability probability of a left-right mirror of a training image (mild
+ *     augmentation), in [0, 1]
+ * @param trainLimit train on a seeded random subset of this many images; 0 = all
+ * @param seed seeds the initial weights, the batch order and the flips
+ */
+public record CnnTeacherConfig(
+    int channels,
+    int imageSize,
+    int width1,
+    int width2,
+    int width3,
+    int featureDim,
+    int numClasses,
+    int epochs,
+    int batchSize,
+    double learningRate,
+    double flipProbability,
+    int trainLimit,
+    long seed) {
+
+  /** Validates every field. */
+  public CnnTeacherConfig {
+    positive("channels", channels);
+    positive("imageSize", imageSize);
+    if (imageSize % 4 != 0) {
+      throw new IllegalArgumentException(
+          "imageSize must be a multiple of 4 (two stride-2 convolutions), got " + imageSize);
+    }
+    positive("width1", width1);
+    positive("width2", width2);
+    positive("width3", width3);
+    positive("featureDim", featureDim);
+    if (numClasses < 2) {
+      throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
+    }
+    positive("epochs", epochs);
+    positive("batchSize", batchSize);
+    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+      throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+    }
+    if (!(flipProbability >= 0 && flipProbability <= 1)) {
+      throw new IllegalArgumentException(
+          "flipProbability must be in [0, 1], got " + flipProbability);
+    }
+    if (trainLimit < 0) {
+      throw new IllegalArgumentException("trainLimit must be >= 0 (0 = all), got " + trainLimit);
+    }
+  }
+
+  /**
+   * The Fashion-MNIST teacher: 28x28 grey, widths 16/32/64, 64-wide patch features on the 7x7 grid,
+   * 2 epochs of Adam at 3e-3 (decaying linearly to 0) in batches of 128, no augmentation. Sized for
+   * a CPU: wider layers cost more than they gain in two epochs.
+   */
+  public static CnnTeacherConfig fashionMnist() {
+    return new CnnTeacherConfig(1, 28, 16, 32, 64, 64, 10, 2, 128, 3e-3, 0, 0, 42);
+  }
+
+  /** A tiny teacher for unit tests: widths 4/8/8, 16-wide features, 1 epoch on 256 images. */
+  public static CnnTeacherConfig test() {
+    return new CnnTeacherConfig(1, 28, 4, 8, 8, 16, 10, 1, 32, 1e-2, 0, 256, 7);
+  }
+
+  /** Patches per side of the feature grid, {@code imageSize / 4}. */
+  public int gridSize() {
+    return imageSize / 4;
+  }
+
+  /** A copy with this number of epochs. */
+  public CnnTeacherConfig withEpochs(int e) {
+    return new CnnTeacherConfig(
+        channels,
+        imageSize,
+        width1,
+        width2,
+        width3,
+        featureDim,
+        numClasses,
+        e,
+        batchSize,
+        learningRate,
+        flipProbability,
+        trainLimit,
+        seed);
+  }
+
+  /** A copy with this training subset size (0 = all). */
+  public CnnTeacherConfig withTrainLimit(int n) {
+    return new CnnTeacherConfig(
+        channels,
+        imageSize,
+        width1,
+        width2,
+        width3,
+        featureDim,
+        numClasses,
+        epochs,
+        batchSize,
+        learningRate,
+        flipProbability,
+        n,
+        seed);
+  }
+
+  /** A copy with this seed. */
+  public CnnTeacherConfig withSeed(long s) {
+    return new CnnTeacherConfig(
+        channels,
+        imageSize,
+        width1,
+        width2,
+        width3,
+        featureDim,
+        numClasses,
+        epochs,
+        batchSize,
+        learningRate,
+        flipProbability,
+        trainLimit,
+        s);
+  }
+
+  /** The fields as strings, for provenance files; {@link #fromMap} reads them back. */
+  public Map<String, String> toMap() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("channels", Integer.toString(channels));
+    m.put("imageSize", Integer.toString(imageSize));
+    m.put("width1", Integer.toString(width1));
+    m.put("width2", Integer.toString(width2));
+    m.put("width3", Integer.toString(width3));
+    m.put("featureDim", Integer.toString(featureDim));
+    m.put("numClasses", Integer.toString(numClasses));
+    m.put("epochs", Integer.toString(epochs));
+    m.put("batchSize", Integer.toString(batchSize));
+    m.put("learningRate", Double.toString(learningRate));
+    m.put("flipProbability", Double.toString(flipProbability));
+    m.put("trainLimit", Integer.toString(trainLimit));
+    m.put("seed", Long.toString(seed));
+    return m;
+  }
+
+  /**
+   * Reads the fields written by {@link #toMap}.
+   *
+   * @throws IllegalArgumentException naming the missing or malformed field
+   */
+  public static CnnTeacherConfig fromMap(Map<String, String> m) {
+    return new CnnTeacherConfig(
+        i(m, "channels"),
+        i(m, "imageSize"),
+        i(m, "width1"),
+        i(m, "width2"),
+        i(m, "width3"),
+        i(m, "featureDim"),
+        i(m, "numClasses"),
+        i(m, "epochs"),
+        i(m, "batchSize"),
+        Double.parseDouble(field(m, "learningRate")),
+        Double.parseDouble(field(m, "flipProbability")),
+        i(m, "trainLimit"),
+        Long.parseLong(field(m, "seed")));
+  }
+
+  private static int i(Map<String, String> m, String key) {
+    try {
+      return Integer.parseInt(field(m, key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "teacher config field '" + key + "' is not an integer: '" + m.get(key) + "'", e);
+    }
+  }
+
+  private static String field(Map<String, String> m, String key) {
+    String v = m.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("teacher config field '" + key + "' is missing");
+    }
+    return v.trim();
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+    }
+  }
+}

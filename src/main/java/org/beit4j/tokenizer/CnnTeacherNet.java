@@ -1,0 +1,191 @@
+package org.beit4j.tokenizer;
+
+import java.util.Random;
+import org.beit4j.Beit4j;
+import org.beit4j.data.ChannelStats;
+import org.beit4j.nn.Init;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The graph of {@link CnnTeacher}: a four-layer CNN whose stride-4 map is the patch grid, with a
+ * global-average-pool classifier on top for supervised training.
+ *
+ * <pre>
+ * pixels [B, C, S, S] in [0, 1]
+ *   -> standardise                      [B, C, S, S]
+ *   -> conv3x3 s1, ReLU   cnn/conv1     [B, w1, S, S]
+ *   -> conv3x3 s2, ReLU   cnn/conv2     [B, w2, S/2, S/2]
+ *   -> conv3x3 s2, ReLU   cnn/conv3     [B, w3, S/4, S/4]
+ *   -> conv1x1 (linear)   cnn/proj      [B, Dt, G, G]       G = S/4
+ *   -> cnn/features                     [B, G*G, Dt]        (row-major patches)
+ *   -> mean over patches, linear        cnn/head  logits [B, K]
+ * </pre>
+ *
+ * <p>Weights are He-normal ({@code std = sqrt(2 / fan_in)}, truncated at 2 std): without
+ * normalisation layers the 0.02 of ViTs would shrink the activations layer by layer.
+ */
+final class CnnTeacherNet {
+
+  /** Image placeholder {@code [B, C, S, S]}. */
+  static final String PIXELS = "pixels";
+
+  /** One-hot label placeholder {@code [B, K]}. */
+  static final String LABEL = "label";
+
+  /** Patch features {@code [B, N, Dt]}. */
+  static final String FEATURES = "cnn/features";
+
+  /** Class scores {@code [B, K]}. */
+  static final String LOGITS = "cnn/logits";
+
+  /** Mean cross-entropy, a scalar. */
+  static final String LOSS = "cnn/loss";
+
+  static {
+    Beit4j.init();
+  }
+
+  private CnnTeacherNet() {}
+
+  /** Builds the whole graph (placeholders, network, loss) with seeded weights. */
+  static SameDiff build(CnnTeacherConfig cfg) {
+    SameDiff sd = SameDiff.create();
+    Random random = new Random(cfg.seed());
+    int c = cfg.channels();
+    int s = cfg.imageSize();
+    SDVariable pixels = sd.placeHolder(PIXELS, DataType.FLOAT, -1, c, s, s); // [B, C, S, S]
+    SDVariable label = sd.placeHolder(LABEL, DataType.FLOAT, -1, cfg.numClasses()); // [B, K]
+    SDVariable x = standardise(sd, "cnn/input", pixels, c); // [B, C, S, S]
+    x = convRelu(sd, "cnn/conv1", random, x, c, cfg.width1(), 3, 1); // [B, w1, S, S]
+    x = convRelu(sd, "cnn/conv2", random, x, cfg.width1(), cfg.width2(), 3, 2); // [B, w2, S/2, .]
+    x = convRelu(sd, "cnn/conv3", random, x, cfg.width2(), cfg.width3(), 3, 2); // [B, w3, G, G]
+    SDVariable map =
+        conv(sd, "cnn/proj", random, x, cfg.width3(), cfg.featureDim(), 1, 1); // [B, Dt, G, G]
+    SDVariable features = patchFeatures(sd, map, cfg.gridSize(), cfg.featureDim());
+    SDVariable logits = head(sd, "cnn/head", random, features, cfg.featureDim(), cfg.numClasses());
+    crossEntropy(sd, logits, label);
+    sd.setLossVariables(LOSS);
+    return sd;
+  }
+
+  /**
+   * Per-channel standardisation {@code (x - mean) / std} with fixed statistics (Fashion-MNIST's for
+   * grey input, ImageNet's for RGB), stored as constants so a saved graph takes raw pixels.
+   *
+   * @param x {@code [B, C, S, S]}
+   * @return same shape
+   */
+  static SDVariable standardise(SameDiff sd, String scope, SDVariable x, int channels) {
+    ChannelStats stats =
+        channels == 3 ? ChannelStats.IMAGENET : channels == 1 ? ChannelStats.FASHION_MNIST : null;
+    float[] mean = new float[channels];
+    float[] std = new float[channels];
+    for (int i = 0; i < channels; i++) {
+      mean[i] = stats == null ? 0.5f : stats.mean()[i];
+      std[i] = stats == null ? 0.25f : stats.std()[i];
+    }
+    SDVariable m = sd.constant(scope + "/mean", Nd4j.create(mean, 1, channels, 1, 1)); // [1,C,1,1]
+    SDVariable sdev = sd.constant(scope + "/std", Nd4j.create(std, 1, channels, 1, 1));
+    return x.sub(m).div(sdev); // [B, C, S, S]
+  }
+
+  /**
+   * A {@code k x k} convolution with stride {@code stride} and padding {@code (k - 1) / 2}, NCHW,
+   * {@code y = W * x + b}.
+   *
+   * @param x {@code [B, in, H, W]}
+   * @return {@code [B, out, H / stride, W / stride]} (for even H, W); parameters {@code scope/w [k,
+   *     k, in, out]}, {@code scope/b [out]}
+   */
+  static SDVariable conv(
+      SameDiff sd, String scope, Random random, SDVariable x, int in, int out, int k, int stride) {
+    double std = Math.sqrt(2.0 / (in * k * k));
+    double[] w = Init.truncatedNormal(random, k * k * in * out, std);
+    SDVariable weights =
+        sd.var(
+            scope + "/w",
+            Nd4j.create(w, new long[] {k, k, in, out}, DataType.DOUBLE)
+                .castTo(DataType.FLOAT)); // [k, k, in, out]
+    SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, out)); // [out]
+    Conv2DConfig conf =
+        Conv2DConfig.builder()
+            .kH(k)
+            .kW(k)
+            .sH(stride)
+            .sW(stride)
+            .pH((k - 1) / 2)
+            .pW((k - 1) / 2)
+            .dH(1)
+            .dW(1)
+            .paddingMode(PaddingMode.VALID)
+            .dataFormat("NCHW")
+            .build();
+    return sd.cnn().conv2d(scope + "/out", x, weights, bias, conf); // [B, out, H', W']
+  }
+
+  /** {@link #conv} followed by ReLU. */
+  static SDVariable convRelu(
+      SameDiff sd, String scope, Random random, SDVariable x, int in, int out, int k, int stride) {
+    return sd.nn().relu(conv(sd, scope, random, x, in, out, k, stride), 0); // [B, out, H', W']
+  }
+
+  /**
+   * The feature map as patch tokens in row-major order.
+   *
+   * @param map {@code [B, Dt, G, G]}
+   * @return {@code [B, G*G, Dt]} named {@value #FEATURES}
+   */
+  static SDVariable patchFeatures(SameDiff sd, SDVariable map, int grid, int dim) {
+    SDVariable nhwc = sd.permute(map, 0, 2, 3, 1); // [B, G, G, Dt]
+    return sd.reshape(FEATURES, nhwc, -1, (long) grid * grid, dim); // [B, N, Dt]
+  }
+
+  /**
+   * Classifier {@code logits = mean_i(t_i) W + b}: global average pooling of the patch features,
+   * then a linear map. The class scores are linear in the mean patch feature, so the features
+   * themselves must carry the class.
+   *
+   * @param features {@code [B, N, Dt]}
+   * @return {@code [B, K]} named {@value #LOGITS}; parameters {@code scope/w [Dt, K]}, {@code
+   *     scope/b [K]}
+   */
+  static SDVariable head(
+      SameDiff sd, String scope, Random random, SDVariable features, int dim, int classes) {
+    SDVariable pooled = features.mean(1); // [B, Dt]
+    double[] w = Init.truncatedNormal(random, dim * classes, Math.sqrt(1.0 / dim));
+    SDVariable weights =
+        sd.var(
+            scope + "/w",
+            Nd4j.create(w, new long[] {dim, classes}, DataType.DOUBLE)
+                .castTo(DataType.FLOAT)); // [Dt, K]
+    SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
+    return sd.mmul(pooled, weights).add(LOGITS, bias); // [B, K]
+  }
+
+  /**
+   * Mean cross-entropy {@code L = -1/B sum_b sum_k y_bk log softmax(z_b)_k}.
+   *
+   * @param logits {@code [B, K]}
+   * @param label one-hot {@code [B, K]}
+   * @return scalar named {@value #LOSS}
+   */
+  static SDVariable crossEntropy(SameDiff sd, SDVariable logits, SDVariable label) {
+    SDVariable logProb = sd.nn().logSoftmax(logits); // [B, K]
+    SDVariable perImage = label.mul(logProb).sum(1); // [B]
+    return sd.math().neg(perImage.mean()).rename(LOSS); // []
+  }
+
+  /** All trainable parameters in graph order, for hashing and freezing checks. */
+  static INDArray[] parameters(SameDiff sd) {
+    return sd.variables().stream()
+        .filter(v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
+        .map(SDVariable::getArr)
+        .toArray(INDArray[]::new);
+  }
+}

@@ -1,0 +1,155 @@
+package org.beit4j.pretrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.beit4j.config.VitConfig;
+import org.beit4j.nn.VisionTransformer;
+import org.beit4j.train.Provenance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+class PretrainerTest {
+
+  static final int K = 16;
+
+  @TempDir Path tmp;
+
+  static PretrainConfig config(int total, int every) {
+    return PretrainConfig.of(VitConfig.test(), K, total, 8)
+        .withClsHeadLayer(1)
+        .withSchedule(2e-3, 1e-4, 2, total)
+        .withCheckpointEvery(every);
+  }
+
+  static Synthetic.BrightnessTokenizer tokenizer() {
+    return new Synthetic.BrightnessTokenizer(K, 7);
+  }
+
+  @Test
+  void lossFallsOnLearnableTokens() {
+    List<MultiDataSet> data = Synthetic.batches(5, 8, 28, 11);
+    int steps = 30;
+    PretrainConfig cfg = config(steps, 0).withSchedule(5e-3, 5e-4, 2, steps);
+    Pretrainer t = Pretrainer.create(cfg, tokenizer(), null);
+    List<StepMetrics> m = t.train(new Synthetic.ListIterator(data), steps);
+    assertEquals(steps, m.size());
+    assertEquals(steps, t.stepsDone());
+    StepMetrics end = m.get(steps - 1);
+    double first = (m.get(0).mimLoss() + m.get(1).mimLoss()) / 2;
+    double last = (m.get(steps - 2).mimLoss() + end.mimLoss()) / 2;
+    assertEquals(Math.log(K), first, 0.4);
+    assertTrue(last < 0.4 * first, "MIM loss " + first + " -> " + last);
+    // below log 4, the best loss without looking at the visible patches (4 equally likely tokens)
+    assertTrue(last < Math.log(Synthetic.LEVELS), "MIM loss " + last);
+    assertTrue(end.clsLoss() < 0.6 * m.get(0).clsLoss(), "[CLS] loss " + m.get(0) + " " + end);
+    assertTrue(end.mimAcc() > 0.5, "MIM accuracy " + end.mimAcc());
+    assertEquals(5e-3 / 2, m.get(0).learningRate(), 1e-12); // warm-up step 0 of 2
+  }
+
+  @Test
+  void killAndResumeEqualsAnUninterruptedRun() throws Exception {
+    List<MultiDataSet> data = Synthetic.batches(3, 4, 28, 5); // 4 steps cross an epoch boundary
+    PretrainConfig cfg = config(4, 2);
+    Path a = tmp.resolve("a");
+    Pretrainer whole = Pretrainer.create(cfg, tokenizer(), a);
+    List<StepMetrics> ma = whole.train(new Synthetic.ListIterator(data), 4);
+
+    Path b = tmp.resolve("b");
+    Pretrainer first = Pretrainer.create(cfg, tokenizer(), b);
+    first.train(new Synthetic.ListIterator(data), 3); // "killed" after step 3, checkpoint at 2
+    Path ckpt = b.resolve("checkpoint-00000002");
+    assertTrue(Files.isDirectory(ckpt));
+    Pretrainer resumed = Pretrainer.resume(ckpt, cfg, tokenizer(), b);
+    assertEquals(2, resumed.stepsDone());
+    List<StepMetrics> mb = resumed.train(new Synthetic.ListIterator(data), 4);
+    assertEquals(2, mb.size());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(ma.get(2 + i).step(), mb.get(i).step());
+      assertEquals(ma.get(2 + i).loss(), mb.get(i).loss(), 0, "loss at step " + mb.get(i).step());
+      assertEquals(ma.get(2 + i).mimAcc(), mb.get(i).mimAcc(), 0);
+      assertEquals(ma.get(2 + i).learningRate(), mb.get(i).learningRate(), 0);
+    }
+    assertTrue(ma.get(2).loss() != ma.get(3).loss()); // the steps did change the model
+    for (String name : whole.model().parameterNames()) {
+      assertEquals(whole.model().parameter(name), resumed.model().parameter(name), name);
+    }
+    // the CSV holds each step once; artefacts are complete, nothing temporary is left
+    List<String> csv = Files.readAllLines(b.resolve("metrics.csv"));
+    assertEquals(5, csv.size(), String.join("\n", csv));
+    assertTrue(csv.get(0).startsWith("step,lr,loss,mimLoss,clsLoss,mimAcc,clsAcc"));
+    for (int i = 1; i <= 4; i++) {
+      assertTrue(csv.get(i).startsWith(i + ","), csv.get(i));
+    }
+    try (Stream<Path> s = Files.list(b)) {
+      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".")));
+    }
+    assertTrue(Files.isDirectory(b.resolve("final")));
+    assertEquals("backbone", Provenance.load(b.resolve("backbone")).kind());
+    assertEquals(4, Provenance.load(b.resolve("backbone")).steps());
+    exportLoadsAsVisionTransformerWithoutPretrainingParts(cfg, resumed, b);
+  }
+
+  private void exportLoadsAsVisionTransformerWithoutPretrainingParts(
+      PretrainConfig cfg, Pretrainer t, Path run) throws Exception {
+    VisionTransformer vt =
+        VisionTransformer.load(run.resolve("backbone").resolve(Pretrainer.BACKBONE_FILE));
+    assertEquals(cfg.vit(), vt.config());
+    assertEquals(0, vt.numClasses());
+    List<String> names =
+        vt.sameDiff().variables().stream()
+            .filter(v -> v.getVariableType() == VariableType.VARIABLE)
+            .map(v -> v.name())
+            .toList();
+    assertTrue(
+        names.stream().noneMatch(n -> n.startsWith("clshead") || n.startsWith("mim")),
+        names.toString());
+    for (String n : names) {
+      assertEquals(t.model().parameter(n), vt.sameDiff().getVariable(n).getArr(), n);
+    }
+  }
+
+  @Test
+  void badInputGivesClearErrors() {
+    PretrainConfig cfg = config(4, 2);
+    var grid =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Pretrainer.create(cfg, new Synthetic.BrightnessTokenizer(K, 14), null));
+    assertTrue(grid.getMessage().contains("14x14 token grid"), grid.getMessage());
+    assertTrue(grid.getMessage().contains("7x7 patches"), grid.getMessage());
+    var size =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Pretrainer.create(cfg, new Synthetic.BrightnessTokenizer(32, 7), null));
+    assertTrue(size.getMessage().contains("config.codebookSize is 16"), size.getMessage());
+
+    Path run = tmp.resolve("r");
+    Pretrainer t = Pretrainer.create(cfg, tokenizer(), run);
+    Path ckpt = t.checkpoint(run.resolve("checkpoint-00000000"));
+    PretrainConfig other = cfg.withClsHeadLayer(2).withSeed(7);
+    var wrong =
+        assertThrows(
+            IllegalArgumentException.class, () -> Pretrainer.resume(ckpt, other, tokenizer(), run));
+    assertTrue(wrong.getMessage().contains("clsHeadLayer: 1 vs 2"), wrong.getMessage());
+    assertTrue(wrong.getMessage().contains("seed: 42 vs 7"), wrong.getMessage());
+    assertThrows(
+        java.io.UncheckedIOException.class,
+        () -> Pretrainer.resume(tmp.resolve("nothing"), cfg, tokenizer(), run));
+    var badImages =
+        assertThrows(
+            IllegalArgumentException.class, () -> t.step(Synthetic.batches(1, 2, 32, 1).get(0)));
+    assertTrue(badImages.getMessage().contains("[B, 1, 28, 28]"), badImages.getMessage());
+    var e =
+        assertThrows(
+            IllegalArgumentException.class, () -> cfg.withMasking(MaskingConfig.forGrid(14)));
+    assertTrue(e.getMessage().contains("masking.gridSize 14"), e.getMessage());
+  }
+}

@@ -1,0 +1,117 @@
+package org.beit4j.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import org.beit4j.data.FashionMnist;
+import org.beit4j.eval.LinearProbe;
+import org.beit4j.eval.LinearProbeConfig;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 4's bar for the built-in teacher, on real Fashion-MNIST: the {@link
+ * CnnTeacherConfig#fashionMnist()} teacher reaches 90% test accuracy, and a linear probe on its
+ * mean-pooled patch features beats a linear probe on raw pixels by at least 3 points (same 10k
+ * train / 2k test images). The teacher is trained once and kept in {@code
+ * target/teacher-cache/fashion-mnist} ({@link CnnTeacher#trainOrLoad}), so a clean checkout trains
+ * it once and later runs only load it.
+ *
+ * <p><b>Status: fails, so it is not yet part of the suite</b> (the name does not match surefire's
+ * {@code *Test} pattern; run it with {@code mvn test -Dtest=CnnTeacherStrengthCheck}). Measured on
+ * a shared 2-core AMD EPYC: the {@code fashionMnist()} teacher reaches 0.8421 test accuracy (the
+ * bar is 0.90); the probe criterion passes: teacher features 0.8680 vs pixels 0.8225 (+4.6 points).
+ * Training took 35 minutes of wall time under heavy load. Rename it to {@code *Test} once a preset
+ * meets the bar.
+ */
+class CnnTeacherStrengthCheck {
+
+  private static final Logger log = LoggerFactory.getLogger(CnnTeacherStrengthCheck.class);
+  private static final Path CACHE = Path.of("target", "teacher-cache", "fashion-mnist");
+  private static final int PROBE_TRAIN = 10_000;
+  private static final int PROBE_TEST = 2_000;
+
+  @Test
+  void teacherIsStrongAndItsFeaturesBeatPixels() {
+    FashionMnist train = FashionMnist.load(FashionMnist.Split.TRAIN);
+    FashionMnist test = FashionMnist.load(FashionMnist.Split.TEST);
+    CnnTeacher teacher =
+        CnnTeacher.trainOrLoad(CACHE, CnnTeacherConfig.fashionMnist(), train, test);
+
+    // first 10k training images (the set is not ordered by class) and first 2k test images
+    int[] trainIdx = range(PROBE_TRAIN);
+    int[] testIdx = range(PROBE_TEST);
+    int[] yTrain = Arrays.stream(trainIdx).map(train::label).toArray();
+    int[] yTest = Arrays.stream(testIdx).map(test::label).toArray();
+    INDArray pixTrain = pixels(train, trainIdx); // [10000, 1, 28, 28]
+    INDArray pixTest = pixels(test, testIdx); // [2000, 1, 28, 28]
+    LinearProbeConfig probe = LinearProbeConfig.defaults();
+    double pixelAcc =
+        LinearProbe.evaluate(
+            pixTrain.reshape(PROBE_TRAIN, 784),
+            yTrain,
+            pixTest.reshape(PROBE_TEST, 784),
+            yTest,
+            10,
+            probe);
+    double teacherAcc =
+        LinearProbe.evaluate(
+            pooledFeatures(teacher, pixTrain),
+            yTrain,
+            pooledFeatures(teacher, pixTest),
+            yTest,
+            10,
+            probe);
+    String figures =
+        String.format(
+            Locale.ROOT,
+            "teacher test accuracy %.4f; linear probe (10k/2k): teacher features %.4f, pixels %.4f",
+            teacher.testAccuracy(),
+            teacherAcc,
+            pixelAcc);
+    log.warn(figures); // tests log at WARN; these are the figures issue 4 asks for
+    assertTrue(teacher.testAccuracy() >= 0.90, figures);
+    assertTrue(teacherAcc >= pixelAcc + 0.03, figures);
+  }
+
+  private static int[] range(int n) {
+    int[] a = new int[n];
+    Arrays.setAll(a, i -> i);
+    return a;
+  }
+
+  private static INDArray pixels(FashionMnist data, int[] idx) {
+    float[] px = new float[idx.length * 784];
+    for (int k = 0; k < idx.length; k++) {
+      System.arraycopy(data.image(idx[k]).pixels(), 0, px, k * 784, 784);
+    }
+    return Nd4j.create(px, new long[] {idx.length, 1, 28, 28}, DataType.FLOAT);
+  }
+
+  /** Mean over the 49 patches of the teacher's features, {@code [M, Dt]}. */
+  private static INDArray pooledFeatures(CnnTeacher teacher, INDArray images) {
+    long m = images.size(0);
+    INDArray out = Nd4j.create(DataType.FLOAT, m, teacher.featureDim());
+    for (long s = 0; s < m; s += 500) {
+      long e = Math.min(m, s + 500);
+      INDArray batch =
+          images.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e),
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.all());
+      INDArray f = teacher.patchFeatures(batch.dup()).mean(1); // [b, Dt]
+      out.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.interval(s, e),
+              org.nd4j.linalg.indexing.NDArrayIndex.all())
+          .assign(f);
+    }
+    return out;
+  }
+}
