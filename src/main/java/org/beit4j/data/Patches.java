@@ -19,15 +19,7 @@ public final class Patches {
    * @throws IllegalArgumentException if P does not divide H and W
    */
   public static float[][] of(Image image, int patch) {
-    if (patch < 1 || image.height() % patch != 0 || image.width() % patch != 0) {
-      throw new IllegalArgumentException(
-          "patch must divide the image size "
-              + image.height()
-              + "x"
-              + image.width()
-              + ", got "
-              + patch);
-    }
+    checkDivides(image, patch);
     int gy = image.height() / patch;
     int gx = image.width() / patch;
     int c = image.channels();
@@ -92,5 +84,22 @@ public final class Patches {
       }
     }
     return new Image(channels, height, width, px);
+  }
+
+  /**
+   * Checks that square patches of side {@code patch} tile the image exactly.
+   *
+   * @throws IllegalArgumentException naming the image size and the patch side otherwise
+   */
+  public static void checkDivides(Image image, int patch) {
+    if (patch < 1 || image.height() % patch != 0 || image.width() % patch != 0) {
+      throw new IllegalArgumentException(
+          "patch must divide the image size "
+              + image.height()
+              + "x"
+              + image.width()
+              + ", got "
+              + patch);
+    }
   }
 }

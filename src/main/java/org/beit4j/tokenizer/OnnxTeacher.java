@@ -144,20 +144,7 @@ public final class OnnxTeacher implements Teacher {
       }
       tokens = run(x);
     }
-    long[] expected = {b, layout.tokens(), layout.width()};
-    if (!Arrays.equals(tokens.shape(), expected)) {
-      throw new IllegalStateException(
-          describeOutput()
-              + " gave shape "
-              + Arrays.toString(tokens.shape())
-              + " for a batch of "
-              + b
-              + "; expected "
-              + Arrays.toString(expected)
-              + " as when the teacher was opened");
-    }
-    INDArray grid = TeacherTokens.toGrid(tokens, layout); // [B, N, D]
-    return TeacherTokens.project(grid, config.projection()); // [B, N, Dt]
+    return TeacherTokens.patchFeatures(tokens, b, layout, config.projection(), describeOutput());
   }
 
   @Override

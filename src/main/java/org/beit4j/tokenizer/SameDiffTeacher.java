@@ -103,18 +103,8 @@ public final class SameDiffTeacher implements Teacher {
   public INDArray patchFeatures(INDArray images) {
     INDArray x = config.preprocessing().apply(images, modelChannels); // [B, C, S, S]
     INDArray tokens = run(x); // [B, T, D]
-    long[] expected = {x.size(0), layout.tokens(), layout.width()};
-    if (!Arrays.equals(tokens.shape(), expected)) {
-      throw new IllegalStateException(
-          describeOutput()
-              + " gave shape "
-              + Arrays.toString(tokens.shape())
-              + "; expected "
-              + Arrays.toString(expected)
-              + " as when the teacher was loaded");
-    }
-    INDArray grid = TeacherTokens.toGrid(tokens, layout); // [B, N, D]
-    return TeacherTokens.project(grid, config.projection()); // [B, N, Dt]
+    return TeacherTokens.patchFeatures(
+        tokens, x.size(0), layout, config.projection(), describeOutput()); // [B, N, Dt]
   }
 
   @Override

@@ -91,6 +91,31 @@ final class TeacherTokens {
   }
 
   /**
+   * The last step of every teacher: checks the network's tokens still have the layout seen when the
+   * teacher was opened, then drops [CLS], pools to the tokenizer grid and projects.
+   *
+   * @param tokens {@code [B, T, D]} as the network returned them
+   * @return {@code [B, N, Dt]}
+   * @throws IllegalStateException naming {@code source} and both shapes when the layout changed
+   */
+  static INDArray patchFeatures(
+      INDArray tokens, long batch, Layout layout, INDArray projection, String source) {
+    long[] expected = {batch, layout.tokens(), layout.width()};
+    if (!Arrays.equals(tokens.shape(), expected)) {
+      throw new IllegalStateException(
+          source
+              + " gave shape "
+              + Arrays.toString(tokens.shape())
+              + " for a batch of "
+              + batch
+              + "; expected "
+              + Arrays.toString(expected)
+              + " as when the teacher was opened");
+    }
+    return project(toGrid(tokens, layout), projection); // [B, N, Dt]
+  }
+
+  /**
    * Drops [CLS] and pools.
    *
    * @param tokens {@code [B, T, D]} raw teacher output, {@code T = layout.tokens()}

@@ -114,14 +114,6 @@ public final class PatchGrid {
     if (scale < 1) {
       throw new IllegalArgumentException("scale must be >= 1, got " + scale);
     }
-    if (patch < 1 || image.height() % patch != 0 || image.width() % patch != 0) {
-      throw new IllegalArgumentException(
-          "patch must divide the image size "
-              + image.height()
-              + "x"
-              + image.width()
-              + ", got "
-              + patch);
-    }
+    Patches.checkDivides(image, patch);
   }
 }
