@@ -27,14 +27,8 @@ public record TransformConfig(
   /** Validates every field. */
   public TransformConfig {
     Transforms.checkSize(height, width);
-    if (channels != 1 && channels != 3) {
-      throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
-    }
+    Transforms.checkChannelsAndFlip(channels, flipProbability);
     Transforms.checkScale(scaleMin, scaleMax);
-    if (!(flipProbability >= 0 && flipProbability <= 1)) {
-      throw new IllegalArgumentException(
-          "flipProbability must be in [0, 1], got " + flipProbability);
-    }
     if (normalization != null && normalization.channels() != channels) {
       throw new IllegalArgumentException(
           "normalization has " + normalization.channels() + " channels but channels = " + channels);

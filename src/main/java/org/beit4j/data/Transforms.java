@@ -179,6 +179,16 @@ public final class Transforms {
     }
   }
 
+  static void checkChannelsAndFlip(int channels, double flipProbability) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
+    }
+    if (!(flipProbability >= 0 && flipProbability <= 1)) {
+      throw new IllegalArgumentException(
+          "flipProbability must be in [0, 1], got " + flipProbability);
+    }
+  }
+
   private static double clamp(double v, double lo, double hi) {
     return v < lo ? lo : Math.min(v, hi);
   }

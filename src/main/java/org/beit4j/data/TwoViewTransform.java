@@ -40,14 +40,8 @@ public record TwoViewTransform(
   /** Validates every field. */
   public TwoViewTransform {
     Transforms.checkSize(tokenizerSize, vitSize);
-    if (channels != 1 && channels != 3) {
-      throw new IllegalArgumentException("channels must be 1 or 3, got " + channels);
-    }
+    Transforms.checkChannelsAndFlip(channels, flipProbability);
     Transforms.checkScale(scaleMin, scaleMax);
-    if (!(flipProbability >= 0 && flipProbability <= 1)) {
-      throw new IllegalArgumentException(
-          "flipProbability must be in [0, 1], got " + flipProbability);
-    }
     if (vitNormalization != null && vitNormalization.channels() != channels) {
       throw new IllegalArgumentException(
           "vitNormalization has " + vitNormalization.channels() + " channels, not " + channels);
