@@ -4,6 +4,7 @@ import io.github.spencerpark.jupyter.kernel.BaseKernel;
 import io.github.spencerpark.jupyter.kernel.LanguageInfo;
 import io.github.spencerpark.jupyter.kernel.ReplacementOptions;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -35,7 +36,13 @@ final class JavaKernel extends BaseKernel {
 
   @Override
   public DisplayData eval(String code) throws Exception {
-    return evaluator.eval(code);
+    PrintStream cellOut = System.out; // set by BaseKernel for this cell, restored by it afterwards
+    System.setOut(new ChatterFilter(cellOut));
+    try {
+      return evaluator.eval(code);
+    } finally {
+      System.setOut(cellOut);
+    }
   }
 
   @Override
