@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
  * to {@code vitSize} for the ViT being pretrained, so the visual tokens describe exactly the pixels
  * the ViT sees.
  *
- * <p>View order (= {@code features} order of the batches): <b>0 = tokenizer view</b>, raw pixels in
- * [0, 1] as the {@link org.beit4j.tokenizer.Teacher}/tokenizer expect; <b>1 = ViT view</b>,
- * normalised with {@code vitNormalization} if it is not null.
+ * <p>View order (= {@code features} order of the batches, as {@link org.beit4j.pretrain.Pretrainer}
+ * reads them): <b>0 = ViT view</b>, normalised with {@code vitNormalization} if it is not null;
+ * <b>1 = tokenizer view</b>, raw pixels in [0, 1] as the {@link
+ * org.beit4j.tokenizer.Teacher}/tokenizer expect.
  *
  * @param tokenizerSize side of the tokenizer view
  * @param vitSize side of the ViT view
@@ -32,10 +33,10 @@ public record TwoViewTransform(
     implements MultiViewTransform {
 
   /** Index of the tokenizer view in {@code features}. */
-  public static final int TOKENIZER_VIEW = 0;
+  public static final int TOKENIZER_VIEW = 1;
 
   /** Index of the ViT view in {@code features}. */
-  public static final int VIT_VIEW = 1;
+  public static final int VIT_VIEW = 0;
 
   /** Validates every field. */
   public TwoViewTransform {
@@ -73,6 +74,9 @@ public record TwoViewTransform(
     if (vitNormalization != null) {
       vit = Transforms.normalize(vitNormalization).apply(vit, rng);
     }
-    return new Image[] {tok, vit};
+    Image[] views = new Image[2];
+    views[VIT_VIEW] = vit;
+    views[TOKENIZER_VIEW] = tok;
+    return views;
   }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
+import org.beit4j.data.TwoViewTransform;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.train.AdamW;
@@ -34,10 +35,10 @@ import org.slf4j.LoggerFactory;
  * progress bar.
  *
  * <p>Data: a {@link MultiDataSetIterator} whose features[0] are the ViT view {@code [B, C, H, W]}
- * and optional features[1] the tokenizer view in [0, 1] (features[0] is used for both if absent).
- * The run directory (optional) receives {@code metrics.csv}, {@code checkpoint-<step>} every {@code
- * checkpointEvery} steps (the two newest are kept), {@code final} and the exported {@code
- * backbone}.
+ * and optional features[1] the tokenizer view in [0, 1] (features[0] is used for both if absent);
+ * {@link TwoViewTransform} makes batches in this order. The run directory (optional) receives
+ * {@code metrics.csv}, {@code checkpoint-<step>} every {@code checkpointEvery} steps (the two
+ * newest are kept), {@code final} and the exported {@code backbone}.
  */
 public final class Pretrainer {
 
@@ -178,8 +179,11 @@ public final class Pretrainer {
 
   /** Builds the placeholders of a data batch for step {@code step} (masks, tokenizer codes). */
   public PretrainModel.Batch prepare(MultiDataSet batch, long forStep) {
-    INDArray images = batch.getFeatures(0);
-    INDArray tokView = batch.getFeatures().length > 1 ? batch.getFeatures(1) : images;
+    INDArray images = batch.getFeatures(TwoViewTransform.VIT_VIEW);
+    INDArray tokView =
+        batch.getFeatures().length > 1
+            ? batch.getFeatures(TwoViewTransform.TOKENIZER_VIEW)
+            : images;
     VitConfig vit = config.vit();
     long[] s = images.shape();
     if (s.length != 4

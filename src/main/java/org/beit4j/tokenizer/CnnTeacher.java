@@ -65,6 +65,9 @@ public final class CnnTeacher implements Teacher {
   /** The graph file inside a saved teacher's directory. */
   public static final String GRAPH_FILE = "teacher.sd";
 
+  /** Provenance key of the graph-building code's version ({@link CnnTeacherNet#VERSION}). */
+  static final String NET_KEY = "network";
+
   private static final Logger log = LoggerFactory.getLogger(CnnTeacher.class);
   private static final String CONFIG_PREFIX = "config.";
   private static final int EVAL_BATCH = 500;
@@ -151,6 +154,7 @@ public final class CnnTeacher implements Teacher {
     Map<String, String> extra = new LinkedHashMap<>();
     extra.put("testAccuracy", Double.toString(acc));
     extra.put("id", untested.id());
+    extra.put(NET_KEY, CnnTeacherNet.VERSION);
     extra.put("trainSeconds", String.format(Locale.ROOT, "%.1f", seconds));
     extra.put(
         "note",
@@ -174,6 +178,7 @@ public final class CnnTeacher implements Teacher {
       if (KIND.equals(p.kind())
           && config.toString().equals(p.config())
           && data.equals(p.data())
+          && CnnTeacherNet.VERSION.equals(p.extra().get(NET_KEY))
           && Files.isRegularFile(dir.resolve(GRAPH_FILE))) {
         log.info("Reusing the CNN teacher in {}", dir);
         return load(dir);

@@ -8,8 +8,6 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
-import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -18,12 +16,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>
  * pixels [B, C, S, S] in [0, 1]
- *   -> standardise                      [B, C, S, S]
- *   -> conv3x3 s1, ReLU   cnn/conv1     [B, w1, S, S]
- *   -> conv3x3 s2, ReLU   cnn/conv2     [B, w2, S/2, S/2]
- *   -> conv3x3 s2, ReLU   cnn/conv3     [B, w3, S/4, S/4]
- *   -> gridConvs x (conv3x3 s1, ReLU)   cnn/grid1, ...   [B, w3, G, G]
- *   -> conv1x1 (linear)   cnn/proj      [B, Dt, G, G]       G = S/4
+ *   -> standardise, to NHWC             [B, S, S, C]
+ *   -> conv3x3 s1, ReLU   cnn/conv1     [B, S, S, w1]
+ *   -> conv3x3 s2, ReLU   cnn/conv2     [B, S/2, S/2, w2]
+ *   -> conv3x3 s2, ReLU   cnn/conv3     [B, S/4, S/4, w3]
+ *   -> gridConvs x (conv3x3 s1, ReLU)   cnn/grid1, ...   [B, G, G, w3]
+ *   -> conv1x1 (linear)   cnn/proj      [B, G, G, Dt]       G = S/4
  *   -> cnn/features                     [B, G*G, Dt]        (row-major patches)
  *   -> mean over patches, linear        cnn/head  logits [B, K]
  * </pre>
@@ -52,6 +50,13 @@ final class CnnTeacherNet {
   /** Mean cross-entropy, a scalar. */
   static final String LOSS = "cnn/loss";
 
+  /**
+   * Version of this graph-building code, recorded with a saved teacher: {@link
+   * CnnTeacher#trainOrLoad} retrains a cached teacher built by other code even if its config
+   * matches. Change it whenever the graph changes.
+   */
+  static final String VERSION = "nhwc-im2col-1";
+
   static {
     Beit4j.init();
   }
@@ -67,14 +72,20 @@ final class CnnTeacherNet {
     SDVariable pixels = sd.placeHolder(PIXELS, DataType.FLOAT, -1, c, s, s); // [B, C, S, S]
     SDVariable label = sd.placeHolder(LABEL, DataType.FLOAT, -1, cfg.numClasses()); // [B, K]
     SDVariable x = standardise(sd, "cnn/input", pixels, c); // [B, C, S, S]
-    x = convRelu(sd, "cnn/conv1", random, x, c, cfg.width1(), 3, 1); // [B, w1, S, S]
-    x = convRelu(sd, "cnn/conv2", random, x, cfg.width1(), cfg.width2(), 3, 2); // [B, w2, S/2, .]
-    x = convRelu(sd, "cnn/conv3", random, x, cfg.width2(), cfg.width3(), 3, 2); // [B, w3, G, G]
+    x = sd.permute(x, 0, 2, 3, 1); // [B, S, S, C]
+    int g = cfg.gridSize();
+    x = convRelu(sd, "cnn/conv1", random, x, s, c, cfg.width1(), 3, 1); // [B, S, S, w1]
+    x =
+        convRelu(
+            sd, "cnn/conv2", random, x, s, cfg.width1(), cfg.width2(), 3, 2); // [B, S/2, ., w2]
+    x =
+        convRelu(
+            sd, "cnn/conv3", random, x, s / 2, cfg.width2(), cfg.width3(), 3, 2); // [B, G, G, w3]
     for (int i = 0; i < cfg.gridConvs(); i++) {
-      x = convRelu(sd, "cnn/grid" + (i + 1), random, x, cfg.width3(), cfg.width3(), 3, 1); // same
+      x = convRelu(sd, "cnn/grid" + (i + 1), random, x, g, cfg.width3(), cfg.width3(), 3, 1);
     }
     SDVariable map =
-        conv(sd, "cnn/proj", random, x, cfg.width3(), cfg.featureDim(), 1, 1); // [B, Dt, G, G]
+        conv(sd, "cnn/proj", random, x, g, cfg.width3(), cfg.featureDim(), 1, 1); // [B, G, G, Dt]
     SDVariable features = patchFeatures(sd, map, cfg.gridSize(), cfg.featureDim());
     SDVariable logits = head(sd, "cnn/head", random, features, cfg.featureDim(), cfg.numClasses());
     crossEntropy(sd, logits, label);
@@ -104,54 +115,102 @@ final class CnnTeacherNet {
   }
 
   /**
-   * A {@code k x k} convolution with stride {@code stride} and padding {@code (k - 1) / 2}, NCHW,
-   * {@code y = W * x + b}.
+   * A {@code k x k} convolution with stride {@code stride} and zero padding {@code (k - 1) / 2} on
+   * an NHWC map, written as im2col and one matrix product: {@code y[b, i, j] = sum_{dy, dx, c}
+   * x_pad[b, s i + dy, s j + dx, c] W[(dy k + dx) C + c] + b}.
    *
-   * @param x {@code [B, in, H, W]}
-   * @return {@code [B, out, H / stride, W / stride]} (for even H, W); parameters {@code scope/w [k,
-   *     k, in, out]}, {@code scope/b [out]}
+   * <p>Why not {@code sd.cnn().conv2d}: in ND4J 1.0.0-M2.1 on CPU its backward pass ({@code
+   * conv2d_bp}) took 10-30x the time of the same arithmetic as a matrix product, and dominated the
+   * teacher's training step (measured, {@code docs/teachers.md}). The k*k shifted views here are
+   * strided slices of the padded map, concatenated along channels; their gradients are cheap.
+   *
+   * @param x {@code [B, H, H, in]} (square)
+   * @param side H
+   * @return {@code [B, H / stride, H / stride, out]} (H divisible by stride); parameters {@code
+   *     scope/w [k*k*in, out]} (rows ordered dy, dx, c), {@code scope/b [out]}
    */
   static SDVariable conv(
-      SameDiff sd, String scope, Random random, SDVariable x, int in, int out, int k, int stride) {
+      SameDiff sd,
+      String scope,
+      Random random,
+      SDVariable x,
+      int side,
+      int in,
+      int out,
+      int k,
+      int stride) {
     double std = Math.sqrt(2.0 / (in * k * k));
     double[] w = Init.truncatedNormal(random, k * k * in * out, std);
     SDVariable weights =
         sd.var(
             scope + "/w",
-            Nd4j.create(w, new long[] {k, k, in, out}, DataType.DOUBLE)
-                .castTo(DataType.FLOAT)); // [k, k, in, out]
+            Nd4j.create(w, new long[] {(long) k * k * in, out}, DataType.DOUBLE)
+                .castTo(DataType.FLOAT)); // [k*k*in, out]
     SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, out)); // [out]
-    Conv2DConfig conf =
-        Conv2DConfig.builder()
-            .kH(k)
-            .kW(k)
-            .sH(stride)
-            .sW(stride)
-            .pH((k - 1) / 2)
-            .pW((k - 1) / 2)
-            .dH(1)
-            .dW(1)
-            .paddingMode(PaddingMode.VALID)
-            .dataFormat("NCHW")
-            .build();
-    return sd.cnn().conv2d(scope + "/out", x, weights, bias, conf); // [B, out, H', W']
+    int outSide = side / stride;
+    SDVariable cols = im2col(sd, x, side, k, stride); // [B, H', H', k*k*in]
+    SDVariable rows = sd.reshape(cols, -1, (long) k * k * in); // [B*H'*H', k*k*in]
+    SDVariable y = sd.mmul(rows, weights).add(bias); // [B*H'*H', out]
+    return sd.reshape(scope + "/out", y, -1, outSide, outSide, out); // [B, H', H', out]
+  }
+
+  /**
+   * The {@code k x k} neighbourhoods of every output position, side by side along channels.
+   *
+   * @param x {@code [B, H, H, C]}
+   * @return {@code [B, H/s, H/s, k*k*C]}, channel block {@code dy*k + dx} holding {@code x_pad[b, s
+   *     i + dy, s j + dx, :]}
+   */
+  static SDVariable im2col(SameDiff sd, SDVariable x, int side, int k, int stride) {
+    int pad = (k - 1) / 2;
+    int[][] padding = {{0, 0}, {pad, pad}, {pad, pad}, {0, 0}};
+    SDVariable padded =
+        pad == 0 ? x : sd.nn().pad(x, sd.constant(Nd4j.createFromArray(padding)), 0.0);
+    int outSide = side / stride;
+    long span = (long) stride * (outSide - 1) + 1;
+    int batchAndChannels = 1 | 8; // begin/end masks: whole batch and channel axes
+    SDVariable[] views = new SDVariable[k * k];
+    for (int dy = 0; dy < k; dy++) {
+      for (int dx = 0; dx < k; dx++) {
+        views[dy * k + dx] =
+            sd.stridedSlice(
+                padded,
+                new long[] {0, dy, dx, 0},
+                new long[] {0, dy + span, dx + span, 0},
+                new long[] {1, stride, stride, 1},
+                batchAndChannels,
+                batchAndChannels,
+                0,
+                0,
+                0); // [B, H', H', C]
+      }
+    }
+    return views.length == 1 ? views[0] : sd.concat(3, views); // [B, H', H', k*k*C]
   }
 
   /** {@link #conv} followed by ReLU. */
   static SDVariable convRelu(
-      SameDiff sd, String scope, Random random, SDVariable x, int in, int out, int k, int stride) {
-    return sd.nn().relu(conv(sd, scope, random, x, in, out, k, stride), 0); // [B, out, H', W']
+      SameDiff sd,
+      String scope,
+      Random random,
+      SDVariable x,
+      int side,
+      int in,
+      int out,
+      int k,
+      int stride) {
+    return sd.nn()
+        .relu(conv(sd, scope, random, x, side, in, out, k, stride), 0); // [B, H', H', out]
   }
 
   /**
    * The feature map as patch tokens in row-major order.
    *
-   * @param map {@code [B, Dt, G, G]}
+   * @param map {@code [B, G, G, Dt]} (NHWC)
    * @return {@code [B, G*G, Dt]} named {@value #FEATURES}
    */
   static SDVariable patchFeatures(SameDiff sd, SDVariable map, int grid, int dim) {
-    SDVariable nhwc = sd.permute(map, 0, 2, 3, 1); // [B, G, G, Dt]
-    return sd.reshape(FEATURES, nhwc, -1, (long) grid * grid, dim); // [B, N, Dt]
+    return sd.reshape(FEATURES, map, -1, (long) grid * grid, dim); // [B, N, Dt]
   }
 
   /**
