@@ -14,6 +14,7 @@ import org.beit4j.config.VitConfig;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.tokenizer.PixelKMeansTokenizer;
+import org.beit4j.tokenizer.VqKdTokenizer;
 import org.beit4j.train.AtomicFiles;
 import org.beit4j.train.Provenance;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * teacher -> tokenizer -> pretrain on tiny settings, in process, each stage reading the previous
- * one's directory; then a resume after a simulated kill, a refused resume, and the pixel k-means
- * branch through the record entry points.
+ * one's directory; then a resume after a simulated kill, a refused resume, the exported backbone as
+ * a SameDiff teacher, and the pixel k-means branch through the record entry points.
  */
 class CliChainTest {
 
@@ -118,6 +119,34 @@ class CliChainTest {
     try (Stream<Path> s = Files.list(pre)) {
       assertFalse(s.anyMatch(f -> f.getFileName().toString().startsWith(".")));
     }
+
+    // the exported backbone serves as a SameDiff teacher for a new tokenizer
+    Path tok2 = tmp.resolve("run/tokenizer-from-backbone");
+    CliOptionsTest.Run s =
+        CliOptionsTest.run(
+            "tokenizer",
+            "--samediff-teacher",
+            pre.resolve("backbone").resolve(Pretrainer.BACKBONE_FILE).toString(),
+            "--output",
+            VisionTransformer.FEATURES,
+            "--teacher-input-size",
+            "28",
+            "--teacher-channels",
+            "1",
+            "--preset",
+            "test",
+            "--steps",
+            "2",
+            "--batch",
+            "8",
+            "--eval-images",
+            "50",
+            "--out",
+            tok2.toString());
+    assertEquals(0, s.code(), s.err());
+    VqKdTokenizer fromBackbone = VqKdTokenizer.load(tok2);
+    assertEquals(VitConfig.test().width(), fromBackbone.config().teacherDim());
+    assertTrue(Provenance.load(tok2).extra().get("teacher").startsWith("samediff:backbone.sd:"));
   }
 
   @Test
