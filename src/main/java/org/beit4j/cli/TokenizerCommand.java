@@ -1,0 +1,203 @@
+package org.beit4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bin/beit4j tokenizer}: the flags of {@link TokenizerStage}. */
+@Command(
+    name = "tokenizer",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Trains a VQ-KD visual tokenizer against a frozen teacher (or fits the pixel k-means"
+          + " baseline) and saves it, with metrics.csv of the VQ-KD training. Prints the"
+          + " codebook usage, perplexity and cosine to the teacher on held-out images.",
+      "Example: bin/beit4j tokenizer --teacher runs/x/teacher --out runs/x/tokenizer"
+    })
+final class TokenizerCommand implements Callable<Integer> {
+
+  /** The CNN teacher used when no teacher option is given. */
+  static final Path DEFAULT_TEACHER = Path.of("runs", "teacher");
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOption config;
+
+  @Option(
+      names = "--kind",
+      defaultValue = "vqkd",
+      paramLabel = "vqkd|pixel-kmeans",
+      description = "VQ-KD (BEiT v2) or k-means on raw pixel patches (default ${DEFAULT-VALUE}).")
+  String kind;
+
+  @Option(
+      names = "--teacher",
+      paramLabel = "DIR",
+      description = "A CNN teacher made by `bin/beit4j teacher` (default runs/teacher).")
+  Path teacher;
+
+  @Option(
+      names = "--onnx-teacher",
+      paramLabel = "FILE",
+      description = "An ONNX teacher, e.g. CLIP or DINO ViT-B/16 (see docs/teachers.md).")
+  Path onnxTeacher;
+
+  @Option(
+      names = "--onnx-preset",
+      defaultValue = "clip",
+      paramLabel = "clip|dino|plain",
+      description = "Preprocessing of the ONNX teacher (default ${DEFAULT-VALUE}).")
+  String onnxPreset;
+
+  @Option(
+      names = "--samediff-teacher",
+      paramLabel = "FILE",
+      description = "A saved SameDiff graph as teacher (with --output).")
+  Path sameDiffTeacher;
+
+  @Option(
+      names = "--input",
+      defaultValue = "images",
+      paramLabel = "NAME",
+      description = "SameDiff teacher: the image placeholder (default ${DEFAULT-VALUE}).")
+  String input;
+
+  @Option(
+      names = "--output",
+      paramLabel = "NAME",
+      description = "SameDiff teacher: the patch-token variable [B, 1+n, D].")
+  String output;
+
+  @Option(
+      names = "--teacher-input-size",
+      defaultValue = "224",
+      description = "SameDiff and plain ONNX teachers: input side (default ${DEFAULT-VALUE}).")
+  int teacherInputSize;
+
+  @Option(
+      names = "--teacher-channels",
+      defaultValue = "3",
+      description = "SameDiff and plain ONNX teachers: input channels (default ${DEFAULT-VALUE}).")
+  int teacherChannels;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "fashion-mnist",
+      paramLabel = "fashion-mnist|test|paper",
+      description = "Tokenizer preset (default ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(
+      names = "--data",
+      defaultValue = DataSource.FASHION_MNIST,
+      paramLabel = "fashion-mnist|DIR",
+      description = "Training images: fashion-mnist or a folder DIR/train/<class>/<image>.")
+  String data;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "0",
+      description = "VQ-KD training steps (default 0 = the preset's).")
+  int steps;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "0",
+      description = "VQ-KD images per step (default 0 = the preset's).")
+  int batch;
+
+  @Option(
+      names = "--codebook-size",
+      defaultValue = "0",
+      description = "Number of codes (default 0 = the preset's).")
+  int codebookSize;
+
+  @Option(
+      names = "--eval-images",
+      defaultValue = "1000",
+      description = "Held-out images for the final health check (default ${DEFAULT-VALUE}).")
+  int evalImages;
+
+  @Option(
+      names = "--kmeans-images",
+      defaultValue = "2048",
+      description = "pixel-kmeans: images whose patches are clustered (default ${DEFAULT-VALUE}).")
+  int kmeansImages;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seeds weights, codebook and batch order (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--out",
+      defaultValue = "runs/tokenizer",
+      paramLabel = "DIR",
+      description = "Where the tokenizer is saved (default ${DEFAULT-VALUE}).")
+  Path out;
+
+  /** The stage's options; invalid or conflicting values are usage errors. */
+  TokenizerStage.Options options() {
+    try {
+      return new TokenizerStage.Options(
+          kind,
+          "vqkd".equals(kind) ? teacherSource() : null,
+          preset,
+          data,
+          steps,
+          batch,
+          codebookSize,
+          evalImages,
+          kmeansImages,
+          seed,
+          out);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  private TeacherSource teacherSource() {
+    int given = (teacher != null ? 1 : 0) + (onnxTeacher != null ? 1 : 0);
+    given += sameDiffTeacher != null ? 1 : 0;
+    if (given > 1) {
+      throw new IllegalArgumentException(
+          "give only one of --teacher, --onnx-teacher and --samediff-teacher");
+    }
+    if (onnxTeacher != null) {
+      return TeacherSource.onnx(onnxTeacher, onnxPreset, teacherInputSize, teacherChannels);
+    }
+    if (sameDiffTeacher != null) {
+      return TeacherSource.sameDiff(
+          sameDiffTeacher, input, output, teacherInputSize, teacherChannels);
+    }
+    return TeacherSource.cnn(teacher != null ? teacher : DEFAULT_TEACHER);
+  }
+
+  @Override
+  public Integer call() {
+    TokenizerStage.Result r = TokenizerStage.run(options());
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(
+        Locale.ROOT,
+        "tokenizer (%s): codebook usage %.1f%% of %d codes, perplexity %.1f, cosine to the"
+            + " teacher %s on held-out images; saved to %s (%.0f s)%n",
+        kind,
+        100 * r.health().usedFraction(),
+        r.health().codebookSize(),
+        r.health().perplexity(),
+        Double.isNaN(r.cosine()) ? "n/a" : String.format(Locale.ROOT, "%.4f", r.cosine()),
+        r.dir(),
+        r.seconds());
+    o.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,239 @@
+package org.beit4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI's option handling, help and error messages; nothing here trains a model. */
+class CliOptionsTest {
+
+  @TempDir Path tmp;
+
+  /** Output and exit code of one in-process run. */
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Parses like {@link Main#execute} and returns the subcommand's object. */
+  static <T> T parse(String... args) {
+    CommandLine cl = Main.commandLine();
+    ConfigDefaults.install(cl, args);
+    return cl.parseArgs(args).subcommand().commandSpec().commandLine().getCommand();
+  }
+
+  @Test
+  void configFileSetsDefaultsAndFlagsOverrideThem() throws Exception {
+    Path cfg = tmp.resolve("run.properties");
+    Files.writeString(
+        cfg, "steps=5\nbatch=3\ncls-head=false\nvit=test\n--seed=9\ntokenizer=runs/t\n");
+    PretrainCommand c = parse("pretrain", "--config", cfg.toString(), "--steps", "7");
+    PretrainStage.Options o = c.options();
+    assertEquals(7, o.steps()); // flag beats file
+    assertEquals(3, o.batch()); // file beats built-in default 64
+    assertFalse(o.clsHead());
+    assertEquals("test", o.vit());
+    assertEquals(9, o.seed());
+    assertEquals(Path.of("runs/t"), o.tokenizer());
+    assertEquals(100, o.checkpointEvery()); // neither: built-in default
+
+    PretrainCommand on = parse("pretrain", "--config=" + cfg, "--cls-head");
+    assertTrue(on.options().clsHead());
+    PretrainCommand none = parse("pretrain");
+    assertTrue(none.options().clsHead());
+    assertEquals(1000, none.options().steps());
+
+    Path t = tmp.resolve("teacher.properties");
+    Files.writeString(t, "epochs=4\nout=" + tmp.resolve("x") + "\n");
+    TeacherCommand tc = parse("teacher", "--epochs", "2", "--config", t.toString());
+    assertEquals(2, tc.options().epochs());
+    assertEquals(tmp.resolve("x"), tc.options().out());
+  }
+
+  @Test
+  void badConfigFilesAreUsageErrorsNamingTheKey() throws Exception {
+    Path cfg = tmp.resolve("bad.properties");
+    Files.writeString(cfg, "steps=5\nstepz=6\n");
+    Run r = run("pretrain", "--config", cfg.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("[stepz]"), r.err());
+    assertTrue(r.err().contains("valid keys are [tokenizer, vit"), r.err());
+    Run missing = run("tokenizer", "--config", tmp.resolve("none.properties").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("cannot read the config file"), missing.err());
+  }
+
+  @Test
+  void helpOfEveryCommandListsItsOptions() {
+    Run root = run("--help");
+    assertEquals(0, root.code());
+    for (String cmd : List.of("teacher", "tokenizer", "pretrain", "bench", "help")) {
+      assertTrue(root.out().contains("  " + cmd + " "), cmd + " in\n" + root.out());
+    }
+    assertHelp("teacher", "--data", "--preset", "--epochs", "--seed", "--out", "--config");
+    assertHelp(
+        "tokenizer",
+        "--teacher",
+        "--onnx-teacher",
+        "--onnx-preset",
+        "--samediff-teacher",
+        "--output",
+        "--kind",
+        "--preset",
+        "--steps",
+        "--batch",
+        "--codebook-size",
+        "--seed",
+        "--out",
+        "--config");
+    assertHelp(
+        "pretrain",
+        "--tokenizer",
+        "--vit",
+        "--depth",
+        "--steps",
+        "--batch",
+        "--[no-]cls-head",
+        "--seed",
+        "--out",
+        "--resume",
+        "--config");
+  }
+
+  private static void assertHelp(String cmd, String... options) {
+    Run r = run(cmd, "--help");
+    assertEquals(0, r.code(), r.err());
+    for (String o : options) {
+      assertTrue(r.out().contains(o), cmd + " --help lacks " + o + ":\n" + r.out());
+    }
+  }
+
+  @Test
+  void invalidValuesAreUsageErrors() {
+    Run kind = run("tokenizer", "--kind", "pixels", "--out", tmp.resolve("t").toString());
+    assertEquals(2, kind.code());
+    assertTrue(kind.err().contains("kind must be one of [vqkd, pixel-kmeans], got pixels"));
+    Run two =
+        run("tokenizer", "--teacher", "a", "--onnx-teacher", "b.onnx", "--out", tmp.toString());
+    assertEquals(2, two.code());
+    assertTrue(two.err().contains("only one of --teacher, --onnx-teacher"), two.err());
+    Run noOutput = run("tokenizer", "--samediff-teacher", "g.sd");
+    assertEquals(2, noOutput.code());
+    assertTrue(noOutput.err().contains("--output"), noOutput.err());
+    assertEquals(2, run("pretrain", "--steps", "many").code());
+    assertEquals(2, run("pretrain", "--steps", "0").code());
+    assertEquals(2, run("teacher", "--preset", "huge").code());
+    assertFalse(Files.exists(tmp.resolve("t")));
+  }
+
+  @Test
+  void missingArtefactsNameThePathAndTheCommandThatMakesThem() {
+    Path none = tmp.resolve("runs/x/teacher");
+    Run t = run("tokenizer", "--teacher", none.toString(), "--out", tmp.resolve("tok").toString());
+    assertEquals(1, t.code());
+    assertTrue(
+        t.err().contains("no CNN teacher in " + none + ": run `bin/beit4j teacher --out " + none),
+        t.err());
+    Path tok = tmp.resolve("runs/x/tokenizer");
+    Run p = run("pretrain", "--tokenizer", tok.toString(), "--out", tmp.resolve("p").toString());
+    assertEquals(1, p.code());
+    assertTrue(
+        p.err().contains("no tokenizer in " + tok + ": run `bin/beit4j tokenizer --teacher"),
+        p.err());
+    Run onnx =
+        run(
+            "tokenizer",
+            "--onnx-teacher",
+            tmp.resolve("clip.onnx").toString(),
+            "--out",
+            tmp.resolve("tok").toString());
+    assertEquals(1, onnx.code());
+    assertTrue(onnx.err().contains("no ONNX model at " + tmp.resolve("clip.onnx")), onnx.err());
+    assertFalse(Files.exists(tmp.resolve("tok")));
+  }
+
+  @Test
+  void unwritableOutputDirectoryFailsBeforeAnyWork() throws Exception {
+    Path ro = Files.createDirectory(tmp.resolve("read-only"));
+    ReadOnly.set(ro, true);
+    try {
+      // --data points nowhere: the output check must come first and report the directory
+      Run r =
+          run(
+              "teacher",
+              "--preset",
+              "test",
+              "--data",
+              tmp.resolve("no-data").toString(),
+              "--out",
+              ro.resolve("teacher").toString());
+      assertEquals(1, r.code(), r.err());
+      assertTrue(r.err().contains("cannot write the output directory " + ro.resolve("teacher")));
+      assertTrue(r.err().contains(ro + " is not writable"), r.err());
+      assertTrue(r.err().contains("choose another --out"), r.err());
+      assertEquals("", r.out());
+    } finally {
+      ReadOnly.set(ro, false);
+    }
+    try (Stream<Path> s = Files.list(ro)) {
+      assertEquals(0, s.count());
+    }
+  }
+
+  @Test
+  void outputCheckNamesFilesInTheWayAndMissingDisk() throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    CliException notDir =
+        assertThrows(CliException.class, () -> OutputDir.check(file.resolve("out"), 1, "x"));
+    assertTrue(notDir.getMessage().contains(file + " is a file, not a directory"));
+    CliException disk =
+        assertThrows(
+            CliException.class,
+            () -> OutputDir.check(tmp.resolve("out"), Long.MAX_VALUE / 4, "the tokenizer"));
+    assertTrue(disk.getMessage().startsWith("not enough disk for the tokenizer in "));
+    assertTrue(disk.getMessage().contains("is free there"), disk.getMessage());
+    OutputDir.check(tmp.resolve("new/dir"), 1000, "x"); // creatable: no exception
+    assertFalse(Files.exists(tmp.resolve("new")));
+  }
+
+  @Test
+  void diskEstimatesGrowWithTheModel() {
+    long tiny = TokenizerStage.estimateBytes(org.beit4j.tokenizer.VqKdConfig.test());
+    long paper = TokenizerStage.estimateBytes(org.beit4j.tokenizer.VqKdConfig.paper());
+    assertTrue(tiny > 1 << 20 && tiny < 3 << 20, "tiny " + tiny);
+    // ViT-B encoder (86M) + 3-block decoder: some 110M floats, twice, 4 bytes each
+    assertTrue(paper > 700_000_000L && paper < 1_200_000_000L, "paper " + paper);
+    // ViT-B/16 has 86M parameters; the estimate is within 5%
+    long vitB = OutputDir.vitParameters(org.beit4j.config.VitConfig.base());
+    assertEquals(86e6, vitB, 86e6 * 0.05);
+  }
+
+  @Test
+  void outOfMemoryGivesAdvice() {
+    StringWriter err = new StringWriter();
+    int code =
+        Failures.report(
+            new RuntimeException("op failed", new OutOfMemoryError("Java heap space")),
+            new PrintWriter(err),
+            "pretrain");
+    assertEquals(1, code);
+    assertTrue(err.toString().startsWith("beit4j pretrain: out of memory (Java heap space)"));
+    assertTrue(err.toString().contains("BEIT4J_JAVA_MEM="), err.toString());
+    assertTrue(err.toString().contains("smaller --batch"), err.toString());
+  }
+}
