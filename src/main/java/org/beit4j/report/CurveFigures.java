@@ -80,33 +80,40 @@ public final class CurveFigures {
   }
 
   /**
-   * How often each code was chosen over a data set, codes sorted from most to least used. With a
-   * long tail (largest / smallest count above {@value #LOG_RATIO}) the axis is logarithmic and
-   * shows {@code count + 1} so that dead codes stay on it.
+   * How often each code was chosen over a data set, as a rank-frequency curve: codes sorted from
+   * most to least used (rank 1 = most used) against their count. With a long tail (largest /
+   * smallest count above {@value #LOG_RATIO}) the axis is logarithmic and shows {@code count + 1}
+   * so that dead codes stay on it.
    */
-  public static CategoryChart codebookUsage(CodebookHealth health, long images) {
+  public static XYChart codebookUsage(CodebookHealth health, long images) {
     long[] counts = health.counts();
     Arrays.sort(counts);
-    double[] sorted = new double[counts.length];
-    long max = counts.length == 0 ? 0 : counts[counts.length - 1];
-    long min = Math.max(1, counts.length == 0 ? 1 : counts[0]);
+    int k = counts.length;
+    long max = counts[k - 1];
+    long min = Math.max(1, counts[0]);
     boolean log = max / (double) min > LOG_RATIO;
-    for (int i = 0; i < counts.length; i++) {
-      sorted[i] = counts[counts.length - 1 - i] + (log ? 1 : 0);
+    double[] rank = new double[k];
+    double[] sorted = new double[k];
+    for (int i = 0; i < k; i++) {
+      rank[i] = i + 1;
+      sorted[i] = counts[k - 1 - i] + (log ? 1 : 0);
     }
     String title =
         String.format(
             java.util.Locale.ROOT,
             "Codebook usage over %,d images: %d of %d codes used, perplexity %.1f",
             images,
-            health.codebookSize() - health.deadCodes(),
-            health.codebookSize(),
+            k - health.deadCodes(),
+            k,
             health.perplexity());
-    CategoryChart chart =
-        Charts.histogram(
-            title, "codes, most used first", log ? "patches (count + 1)" : "patches", sorted);
-    chart.getStyler().setXAxisTicksVisible(false);
+    XYChart chart =
+        Charts.line(
+            title, "code rank (1 = most used)", log ? "patches (count + 1)" : "patches", Map.of());
+    addSeries(chart, "patches per code", rank, sorted);
+    chart.getStyler().setLegendVisible(false);
     chart.getStyler().setYAxisLogarithmic(log);
+    chart.getStyler().setXAxisMin(1.0);
+    chart.getStyler().setXAxisMax((double) k);
     return chart;
   }
 

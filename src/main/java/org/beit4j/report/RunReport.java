@@ -207,7 +207,13 @@ public final class RunReport {
     for (String[] d : dirs) {
       if (doc.require("Pretraining curves of `" + d[0] + "`", d[0] + "/metrics.csv")) {
         try {
-          runs.put(d[1], MetricsTable.read(run.resolve(d[0]).resolve("metrics.csv")));
+          MetricsTable t = MetricsTable.read(run.resolve(d[0]).resolve("metrics.csv"));
+          for (String c : List.of("step", "mimLoss", "clsLoss", "mimAcc", "clsAcc")) {
+            if (t.has(c)) {
+              t.numbers(c); // every cell the figures and the table use must parse
+            }
+          }
+          runs.put(d[1], t);
         } catch (RuntimeException e) {
           doc.skip("Pretraining curves of `" + d[0] + "`", ReportDocument.message(e));
         }

@@ -31,7 +31,7 @@ final class TinyRun {
   static final SyntheticImages TRAIN = new SyntheticImages(256, 1, 28, 28, 10, 1);
   static final SyntheticImages TEST = new SyntheticImages(64, 1, 28, 28, 10, 2);
   static final int K = 64;
-  static final int PRETRAIN_STEPS = 3;
+  static final int PRETRAIN_STEPS = 2;
 
   /** The tokenizer metrics header: the step, then the fields of {@link VqKdTokenizer.StepLog}. */
   static final List<String> TOKENIZER_HEADER =
@@ -83,10 +83,10 @@ final class TinyRun {
 
   private static Path build(Path run) throws IOException {
     Beit4j.init();
-    CnnTeacher teacher = CnnTeacher.train(CnnTeacherConfig.test(), TRAIN, TEST);
+    CnnTeacher teacher = CnnTeacher.train(CnnTeacherConfig.test().withTrainLimit(96), TRAIN, TEST);
     teacher.save(run.resolve("teacher"));
 
-    VqKdConfig vq = VqKdConfig.test().withSteps(10).withLogEvery(5);
+    VqKdConfig vq = VqKdConfig.test().withSteps(6).withLogEvery(2);
     List<VqKdTokenizer.StepLog> logs = new ArrayList<>();
     VqKdTokenizer tok =
         VqKdTokenizer.train(vq, teacher, loader(vq.batchSize()), "synthetic", null, logs::add);
