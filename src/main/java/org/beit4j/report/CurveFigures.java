@@ -29,6 +29,9 @@ public final class CurveFigures {
   /** Above this ratio of the largest to the smallest count the usage chart uses a log axis. */
   static final double LOG_RATIO = 50;
 
+  /** Runs longer than this many logged rows are smoothed by {@link #pretrainLoss} and co. */
+  static final int SMOOTH_ABOVE = 200;
+
   private CurveFigures() {}
 
   /**
@@ -143,21 +146,28 @@ public final class CurveFigures {
     return chart;
   }
 
-  /** One series per (run, column) present with values; NaN points left out. */
+  /**
+   * One series per (run, column) present with values; NaN points left out. Runs of more than
+   * {@value #SMOOTH_ABOVE} rows are drawn as a trailing moving average over 1/50 of the rows (the
+   * title says so): single-batch values are too noisy to read.
+   */
   private static XYChart curves(
       String title,
       String xTitle,
       String yTitle,
       Map<String, MetricsTable> runs,
       String... columns) {
-    XYChart chart = Charts.line(title, xTitle, yTitle, Map.of());
+    int rows = runs.values().stream().mapToInt(MetricsTable::size).max().orElse(0);
+    int window = rows > SMOOTH_ABOVE ? rows / 50 : 1;
+    String suffix = window > 1 ? " (moving average of " + window + " steps)" : "";
+    XYChart chart = Charts.line(title + suffix, xTitle, yTitle, Map.of());
     for (Map.Entry<String, MetricsTable> run : runs.entrySet()) {
       MetricsTable t = Objects.requireNonNull(run.getValue(), run.getKey());
       double[] x = t.numbers("step");
       for (String c : columns) {
         if (t.hasValues(c)) {
           String name = runs.size() == 1 ? c : run.getKey() + ": " + c;
-          addSeries(chart, name, x, t.numbers(c));
+          addSeries(chart, name, x, t.numbers(c), window);
         }
       }
     }
@@ -165,6 +175,10 @@ public final class CurveFigures {
   }
 
   private static void addSeries(XYChart chart, String name, double[] x, double[] y) {
+    addSeries(chart, name, x, y, 1);
+  }
+
+  private static void addSeries(XYChart chart, String name, double[] x, double[] y, int window) {
     int n = 0;
     for (int i = 0; i < y.length; i++) {
       n += Double.isFinite(x[i]) && Double.isFinite(y[i]) ? 1 : 0;
@@ -180,6 +194,9 @@ public final class CurveFigures {
         xs[j] = x[i];
         ys[j++] = y[i];
       }
+    }
+    if (window > 1) {
+      ys = Charts.movingAverage(ys, window);
     }
     chart.addSeries(name, xs, ys).setMarker(n == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
   }
