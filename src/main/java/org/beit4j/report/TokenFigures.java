@@ -26,7 +26,7 @@ public final class TokenFigures {
 
   static final Color RIGHT = new Color(20, 150, 40);
   static final Color WRONG = new Color(210, 30, 30);
-  static final Color HIDDEN = new Color(70, 70, 70);
+  static final Color HIDDEN = new Color(120, 120, 170); // stands out on black and white
 
   private TokenFigures() {}
 

@@ -124,10 +124,11 @@ class MimPredictionsTest {
     INDArray m = mask.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 6));
     int[][] expected = MimPredictions.predict(t.model(), x, m);
     assertArrayEquals(expected, MimPredictions.predict(loaded, x, m));
-    assertEquals(
-        false,
-        java.util.Arrays.deepEquals(expected, MimPredictions.predict(model, x, m)),
-        "the changed head predicts differently from the fresh model");
+    INDArray saved = MimPredictions.logits(t.model(), x, m);
+    assertEquals(saved, MimPredictions.logits(loaded, x, m));
+    // the loaded head is the changed one, not the fresh model's of the same seed
+    double diff = saved.sub(MimPredictions.logits(model, x, m)).amaxNumber().doubleValue();
+    assertEquals(true, diff > 1, "largest logit change " + diff);
   }
 
   @Test
