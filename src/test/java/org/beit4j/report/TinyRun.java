@@ -61,7 +61,18 @@ final class TinyRun {
   static synchronized Path get() {
     if (dir == null) {
       try {
-        dir = build(Files.createTempDirectory("beit4j-tinyrun"));
+        Path d = Files.createTempDirectory("beit4j-tinyrun");
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      try {
+                        org.beit4j.train.AtomicFiles.deleteRecursively(d);
+                      } catch (IOException e) {
+                        // a temporary folder left behind is harmless
+                      }
+                    }));
+        dir = build(d);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
