@@ -7,6 +7,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import org.beit4j.train.AtomicFiles;
 import org.beit4j.train.NamedArrays;
 import org.beit4j.train.Provenance;
 import org.beit4j.train.RecordProperties;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -113,6 +115,32 @@ public final class PretrainCheckpoint {
           config, params, Long.parseLong(p.getProperty("step")), p.getProperty("tokenizer", ""));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The model saved in checkpoint {@code dir} (e.g. a run's {@code pretrain/final}), for inference:
+   * parameters only, no optimiser state.
+   *
+   * @throws UncheckedIOException when {@code dir} is not a complete checkpoint
+   * @throws IllegalArgumentException when a parameter is missing or of another shape
+   */
+  public static PretrainModel loadModel(Path dir) {
+    State state = read(dir, null);
+    PretrainModel model = PretrainModel.build(state.config(), DataType.FLOAT);
+    restore(model, state.params(), dir);
+    return model;
+  }
+
+  /** Copies the saved parameters into {@code model}, checking names and shapes. */
+  static void restore(PretrainModel model, Map<String, INDArray> params, Path dir) {
+    for (String name : model.parameterNames()) {
+      INDArray saved = params.get(name);
+      if (saved == null || !Arrays.equals(saved.shape(), model.parameter(name).shape())) {
+        throw new IllegalArgumentException(
+            "checkpoint " + dir + " has no parameter " + name + " of the config's shape");
+      }
+      model.parameter(name).assign(saved);
     }
   }
 }

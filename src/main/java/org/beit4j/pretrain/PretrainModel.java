@@ -50,6 +50,10 @@ public final class PretrainModel {
   public static final String LOSS = "loss";
   public static final String MIM_LOSS = "mim/loss";
   public static final String MIM_ACC = "mim/acc";
+
+  /** The MIM head's logits on every patch, {@code [B*N, K]} (needs only images and mask). */
+  public static final String MIM_LOGITS = "mim/logits";
+
   public static final String CLS_LOSS = "clshead/loss";
   public static final String CLS_ACC = "clshead/acc";
   static final String WEIGHT_MIM = "pretrain/weightmim";
@@ -98,6 +102,7 @@ public final class PretrainModel {
     SDVariable targets = sd.reshape(sd.oneHot(codes, k, -1, 1.0, 0.0, dataType), -1, k); // [B*N, K]
     SDVariable logits =
         Mim.headLogits(sd, HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, out), d, k); // [B*N, K]
+    sd.identity(MIM_LOGITS, logits); // named, for MimPredictions
     SDVariable mimLoss = Mim.maskedCrossEntropy(sd, logits, targets, mask); // []
     sd.identity(MIM_LOSS, mimLoss);
     sd.identity(MIM_ACC, Mim.maskedAccuracy(sd, logits, codes, mask));

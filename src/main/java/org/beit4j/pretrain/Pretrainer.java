@@ -113,14 +113,7 @@ public final class Pretrainer {
           tokenizer.id());
     }
     PretrainModel model = PretrainModel.build(state.config(), DataType.FLOAT);
-    for (String name : model.parameterNames()) {
-      INDArray saved = state.params().get(name);
-      if (saved == null || !Arrays.equals(saved.shape(), model.parameter(name).shape())) {
-        throw new IllegalArgumentException(
-            "checkpoint " + checkpoint + " has no parameter " + name + " of the config's shape");
-      }
-      model.parameter(name).assign(saved);
-    }
+    PretrainCheckpoint.restore(model, state.params(), checkpoint);
     Pretrainer t = new Pretrainer(state.config(), model, tokenizer, runDir);
     try {
       t.optimizer.load(checkpoint.resolve(PretrainCheckpoint.OPTIMIZER));
