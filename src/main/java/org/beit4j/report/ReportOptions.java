@@ -29,10 +29,10 @@ public record ReportOptions(
 
   /**
    * Fashion-MNIST test images (if installed), usage over 2,000 of them, 8 examples, the ViT view
-   * normalised with {@link ChannelStats#FASHION_MNIST} as the demo does, seed 1.
+   * raw in [0, 1] as {@code bin/beit4j pretrain} and {@code demo} feed it, seed 1.
    */
   public static ReportOptions defaults() {
-    return new ReportOptions(null, 2000, 8, ChannelStats.FASHION_MNIST, 1);
+    return new ReportOptions(null, 2000, 8, null, 1);
   }
 
   public ReportOptions withImages(ImageDataset v) {
