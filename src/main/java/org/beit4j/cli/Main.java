@@ -56,14 +56,15 @@ public final class Main {
   }
 
   /**
-   * The command line with every subcommand registered, in the order {@code --help} lists them. The
-   * evaluation commands ({@code probe}, {@code demo}) are to be added here.
+   * The command line with every subcommand registered, in the order {@code --help} lists them.
    */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand(new TeacherCommand());
     cl.addSubcommand(new TokenizerCommand());
     cl.addSubcommand(new PretrainCommand());
+    cl.addSubcommand(new ProbeCommand());
+    cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new BenchCommand());
     cl.addSubcommand(new CommandLine.HelpCommand());
     cl.setExecutionExceptionHandler(Failures::handle);

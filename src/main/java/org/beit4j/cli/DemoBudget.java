@@ -1,0 +1,101 @@
+package org.beit4j.cli;
+
+import java.util.List;
+
+/**
+ * How much work each stage of {@code bin/beit4j demo} does.
+ *
+ * @param name the preset's name ({@code quick}, {@code full}, {@code test})
+ * @param teacherPreset {@link TeacherStage#PRESETS} entry
+ * @param teacherEpochs passes of the teacher over its training images (0 = the preset's)
+ * @param teacherTrainLimit teacher training images (0 = all 60,000)
+ * @param tokenizerSteps VQ-KD training steps
+ * @param codebookSize codes of both tokenizers (VQ-KD and pixel k-means)
+ * @param vit backbone preset ({@link PretrainStage#VIT_PRESETS})
+ * @param depth blocks of the backbone
+ * @param width token width of the backbone
+ * @param heads attention heads of the backbone
+ * @param pretrainSteps MIM steps of each of the two pretraining runs
+ * @param pretrainBatch images per MIM step
+ * @param probeTrain labelled training images of the linear probe and k-NN
+ * @param probeTest held-out images they are scored on
+ * @param fineTuneEpochs fine-tuning epochs of the ViT rows (0 = no fine-tuning column)
+ * @param checkpointEvery MIM steps between checkpoints (0 = final only)
+ */
+public record DemoBudget(
+    String name,
+    String teacherPreset,
+    int teacherEpochs,
+    int teacherTrainLimit,
+    int tokenizerSteps,
+    int codebookSize,
+    String vit,
+    int depth,
+    int width,
+    int heads,
+    int pretrainSteps,
+    int pretrainBatch,
+    int probeTrain,
+    int probeTest,
+    int fineTuneEpochs,
+    int checkpointEvery) {
+
+  /** The names {@link #named} accepts. */
+  public static final List<String> NAMES = List.of("quick", "full", "test");
+
+  /** Validates every field. */
+  public DemoBudget {
+    Presets.check("teacherPreset", teacherPreset, TeacherStage.PRESETS);
+    Presets.check("vit", vit, PretrainStage.VIT_PRESETS);
+    for (long v :
+        new long[] {
+          tokenizerSteps, codebookSize, depth, width, heads, pretrainSteps, pretrainBatch, probeTrain
+        }) {
+      if (v < 1) {
+        throw new IllegalArgumentException(
+            "budget " + name + ": steps, sizes and image counts must be >= 1, got " + v);
+      }
+    }
+    Presets.nonNegative("teacherEpochs", teacherEpochs);
+    Presets.nonNegative("teacherTrainLimit", teacherTrainLimit);
+    Presets.nonNegative("probeTest", probeTest);
+    Presets.nonNegative("fineTuneEpochs", fineTuneEpochs);
+    Presets.nonNegative("checkpointEvery", checkpointEvery);
+  }
+
+  /**
+   * The default demo, sized for about 20 minutes on 2 CPU cores: a one-epoch teacher, 300 VQ-KD
+   * steps, two MIM runs of a 4-block ViT, probe and k-NN on 10,000 / 2,000 images.
+   */
+  public static DemoBudget quick() {
+    return new DemoBudget(
+        "quick", "fashion-mnist", 1, 0, 300, 512, "mnist", 4, 96, 3, 150, 64, 10_000, 2_000, 0,
+        50);
+  }
+
+  /**
+   * The long recipe (hours on 2 cores, resumable with {@code --resume}): the full teacher, 2,000
+   * VQ-KD steps, two MIM runs of the 6-block {@code mnist} ViT, probe and k-NN on all 60,000 /
+   * 10,000 images, and fine-tuning.
+   */
+  public static DemoBudget full() {
+    return new DemoBudget(
+        "full", "fashion-mnist", 0, 0, 2_000, 512, "mnist", 6, 192, 3, 3_000, 64, 60_000, 10_000,
+        1, 250);
+  }
+
+  /** Seconds-sized stages for tests: tiny teacher, tokenizer and ViT, a few hundred images. */
+  public static DemoBudget test() {
+    return new DemoBudget("test", "test", 1, 256, 6, 64, "test", 2, 32, 2, 3, 16, 300, 100, 0, 0);
+  }
+
+  /** The budget called {@code name} (one of {@link #NAMES}). */
+  public static DemoBudget named(String name) {
+    Presets.check("preset", name, NAMES);
+    return switch (name) {
+      case "full" -> full();
+      case "test" -> test();
+      default -> quick();
+    };
+  }
+}

@@ -1,0 +1,91 @@
+package org.beit4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bin/beit4j demo}: the flags of {@link DemoStage}. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the whole BEiT v2 pipeline on Fashion-MNIST: teacher -> VQ-KD tokenizer (and the"
+          + " pixel k-means baseline) -> masked image modelling against each -> linear probe and"
+          + " k-NN of pixels, a random ViT, the teacher and both backbones -> report.",
+      "Writes runs/<timestamp>/ (or --out): the artefacts of every stage, eval/results.md and"
+          + " report/report.md with its pictures.",
+      "Example: bin/beit4j demo            (the ~20-minute preset 'quick')",
+      "         bin/beit4j demo --preset full --out runs/full   (hours; --resume continues it)"
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Mixin ConfigOption config;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "quick",
+      paramLabel = "quick|full|test",
+      description =
+          "Budget (default ${DEFAULT-VALUE}: about 20 minutes on 2 cores; full: hours, the paper's"
+              + " comparison at a larger scale; test: seconds, for checking the wiring).")
+  String preset;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "The run directory (default runs/<yyyyMMdd-HHmmss>).")
+  Path out;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Seeds every stage (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--resume",
+      description = "Complete the run in --out: keep its finished stages, continue its pretraining.")
+  boolean resume;
+
+  DemoStage.Options options() {
+    try {
+      if (resume && out == null) {
+        throw new IllegalArgumentException("--resume needs --out DIR, the run to complete");
+      }
+      Path dir =
+          out != null
+              ? out
+              : Path.of(
+                  "runs",
+                  LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      return new DemoStage.Options(DemoBudget.named(preset), dir, seed, resume);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    DemoStage.Result r = DemoStage.run(options());
+    PrintWriter o = spec.commandLine().getOut();
+    o.println();
+    o.println(r.table().toMarkdown());
+    double total = r.seconds().values().stream().mapToDouble(Double::doubleValue).sum();
+    o.printf(Locale.ROOT, "stages (s): %s; total %.0f s%n", r.seconds(), total);
+    o.printf("report: %s%n", r.report());
+    o.flush();
+    return 0;
+  }
+}

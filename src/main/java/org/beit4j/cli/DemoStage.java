@@ -1,0 +1,267 @@
+package org.beit4j.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.beit4j.Beit4j;
+import org.beit4j.eval.FineTuneConfig;
+import org.beit4j.eval.FrozenEvalConfig;
+import org.beit4j.eval.ResultsTable;
+import org.beit4j.nn.VisionTransformer;
+import org.beit4j.report.RunReport;
+import org.beit4j.train.AtomicFiles;
+import org.beit4j.train.Provenance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bin/beit4j demo}: the whole of BEiT v2 on Fashion-MNIST in one run directory (layout in
+ * {@code docs/cli.md}): teacher, VQ-KD tokenizer, pixel k-means tokenizer, MIM pretraining against
+ * each, the comparative evaluation and the report. With {@code resume} every stage whose artefact
+ * is already in the directory is kept, and an interrupted pretraining continues from its newest
+ * checkpoint.
+ */
+public final class DemoStage {
+
+  static {
+    Beit4j.init();
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(DemoStage.class);
+
+  /** Per-stage wall times, written next to the artefacts. */
+  public static final String TIMES_FILE = "demo-times.properties";
+
+  private static final int STAGES = 7;
+
+  /**
+   * A demo run.
+   *
+   * @param budget how much each stage does
+   * @param out the run directory
+   * @param seed seeds every stage
+   * @param resume keep the stages already done in {@code out}
+   */
+  public record Options(DemoBudget budget, Path out, long seed, boolean resume) {
+
+    /** Validates every field. */
+    public Options {
+      Presets.notNull("budget", budget);
+      Presets.notNull("out", out);
+    }
+  }
+
+  /** The results table, the report and the wall time of each stage in seconds. */
+  public record Result(
+      Path dir, ResultsTable table, Path report, Map<String, Double> seconds, double teacherAcc) {}
+
+  private DemoStage() {}
+
+  /**
+   * Runs (or, with {@code resume}, completes) the demo.
+   *
+   * @throws CliException when {@code out} already holds a run and {@code resume} is off, or a
+   *     stage's inputs or outputs are not usable
+   */
+  public static Result run(Options o) {
+    Path run = o.out();
+    DemoBudget b = o.budget();
+    if (!o.resume() && nonEmpty(run)) {
+      throw new CliException(
+          run
+              + " already holds files: pass --resume to complete that run, or choose another --out");
+    }
+    OutputDir.check(run, 64L << 20, "the demo run");
+    Map<String, Double> times = readTimes(run);
+    log.info("demo '{}' in {}", b.name(), run.toAbsolutePath());
+
+    Path teacherDir = run.resolve("teacher");
+    stage(
+        1,
+        "teacher",
+        times,
+        run,
+        done(teacherDir.resolve(Provenance.FILE_NAME)),
+        () ->
+            TeacherStage.run(
+                new TeacherStage.Options(
+                    b.teacherPreset(),
+                    DataSource.FASHION_MNIST,
+                    b.teacherEpochs(),
+                    b.teacherTrainLimit(),
+                    0,
+                    0,
+                    0,
+                    o.seed(),
+                    teacherDir)));
+    double teacherAcc = Artefacts.cnnTeacher(teacherDir).testAccuracy();
+
+    String tokPreset = "test".equals(b.name()) ? "test" : "fashion-mnist";
+    Path tokDir = run.resolve("tokenizer");
+    stage(
+        2,
+        "tokenizer",
+        times,
+        run,
+        done(tokDir.resolve(Provenance.FILE_NAME)),
+        () ->
+            TokenizerStage.run(
+                new TokenizerStage.Options(
+                    "vqkd",
+                    TeacherSource.cnn(teacherDir),
+                    tokPreset,
+                    DataSource.FASHION_MNIST,
+                    b.tokenizerSteps(),
+                    0,
+                    b.codebookSize(),
+                    b.probeTest(),
+                    1,
+                    o.seed(),
+                    tokDir)));
+    Path pixDir = run.resolve("pixel-tokenizer");
+    stage(
+        3,
+        "pixel-tokenizer",
+        times,
+        run,
+        done(pixDir.resolve(Provenance.FILE_NAME)),
+        () ->
+            TokenizerStage.run(
+                new TokenizerStage.Options(
+                    "pixel-kmeans",
+                    null,
+                    tokPreset,
+                    DataSource.FASHION_MNIST,
+                    0,
+                    0,
+                    b.codebookSize(),
+                    b.probeTest(),
+                    Math.min(b.probeTrain(), 5_000),
+                    o.seed(),
+                    pixDir)));
+    for (String[] p : new String[][] {{"pretrain", "tokenizer"}, {"pretrain-pixel", "pixel-tokenizer"}}) {
+      Path dir = run.resolve(p[0]);
+      stage(
+          p[0].equals("pretrain") ? 4 : 5,
+          p[0],
+          times,
+          run,
+          done(dir.resolve("backbone").resolve(org.beit4j.pretrain.Pretrainer.BACKBONE_FILE)),
+          () ->
+              PretrainStage.run(
+                  new PretrainStage.Options(
+                      run.resolve(p[1]),
+                      b.vit(),
+                      b.depth(),
+                      b.width(),
+                      b.heads(),
+                      b.pretrainSteps(),
+                      b.pretrainBatch(),
+                      true,
+                      0,
+                      b.checkpointEvery(),
+                      DataSource.FASHION_MNIST,
+                      false,
+                      o.seed(),
+                      dir,
+                      PretrainStage.latestCheckpoint(dir).isPresent())));
+    }
+
+    String note =
+        String.format(
+            Locale.ROOT,
+            "built-in CNN trained on the labels (%.1f%% test accuracy), a stand-in for CLIP",
+            100 * teacherAcc);
+    ProbeStage.Options probe =
+        new ProbeStage.Options(
+            ProbeStage.demoSources(run, note),
+            DataSource.FASHION_MNIST,
+            FrozenEvalConfig.defaults().withLimits(b.probeTrain(), b.probeTest()).withSeed(o.seed()),
+            VisionTransformer.Pool.MEAN,
+            b.fineTuneEpochs() == 0
+                ? null
+                : FineTuneConfig.defaults()
+                    .withEpochs(b.fineTuneEpochs())
+                    .withLimits(b.probeTrain(), b.probeTest())
+                    .withSeed(o.seed()),
+            run.resolve("eval"));
+    Path results = run.resolve("eval").resolve(ResultsTable.CSV_FILE);
+    stage(6, "evaluation", times, run, done(results), () -> ProbeStage.run(probe));
+    ResultsTable table = ResultsTable.load(results);
+
+    RunReport.Result[] report = new RunReport.Result[1];
+    stage(7, "report", times, run, false, () -> report[0] = RunReport.write(run));
+    return new Result(run, table, report[0].markdown(), times, teacherAcc);
+  }
+
+  /** Runs one stage unless it is already done, timing it into {@link #TIMES_FILE}. */
+  private static void stage(
+      int index,
+      String name,
+      Map<String, Double> times,
+      Path run,
+      boolean alreadyDone,
+      Supplier<?> work) {
+    if (alreadyDone) {
+      log.info("[{}/{}] {}: already done in {}, kept", index, STAGES, name, run);
+      return;
+    }
+    log.info("[{}/{}] {}", index, STAGES, name);
+    long t0 = System.nanoTime();
+    work.get();
+    double s = (System.nanoTime() - t0) / 1e9;
+    times.merge(name, s, Double::sum); // a resumed stage adds to its earlier time
+    writeTimes(run, times);
+    log.info("[{}/{}] {} done in {} s", index, STAGES, name, Math.round(s));
+  }
+
+  private static boolean done(Path file) {
+    return Files.isRegularFile(file);
+  }
+
+  private static boolean nonEmpty(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isPresent();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /** The stage times of an earlier (interrupted) run in {@code run}, or none. */
+  static Map<String, Double> readTimes(Path run) {
+    Map<String, Double> times = new LinkedHashMap<>();
+    Path f = run.resolve(TIMES_FILE);
+    if (!Files.isRegularFile(f)) {
+      return times;
+    }
+    java.util.Properties p = new java.util.Properties();
+    try (var r = Files.newBufferedReader(f)) {
+      p.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f, e);
+    }
+    for (String k : p.stringPropertyNames()) {
+      try {
+        times.put(k, Double.parseDouble(p.getProperty(k)));
+      } catch (NumberFormatException e) {
+        throw new CliException(f + ": '" + k + "' is not a number of seconds: " + p.getProperty(k));
+      }
+    }
+    return times;
+  }
+
+  private static void writeTimes(Path run, Map<String, Double> times) {
+    StringBuilder sb = new StringBuilder("# wall seconds per demo stage\n");
+    times.forEach((k, v) -> sb.append(k).append('=').append(String.format(Locale.ROOT, "%.1f", v)).append('\n'));
+    AtomicFiles.write(run.resolve(TIMES_FILE), tmp -> Files.writeString(tmp, sb.toString()));
+  }
+}

@@ -1,0 +1,96 @@
+package org.beit4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.beit4j.eval.ResultsTable;
+import org.beit4j.train.AtomicFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/beit4j demo --preset test} end to end on real Fashion-MNIST (tiny budget): every
+ * stage's artefact, the five rows of issue 6's table, the report, refusal to overwrite, and a resume
+ * that redoes only the missing stage.
+ */
+class DemoTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void runsEveryStageWritesTheTableAndReportAndResumesOnlyWhatIsMissing() throws Exception {
+    Path run = tmp.resolve("demo");
+    CliOptionsTest.Run r =
+        CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString(), "--seed", "3");
+    assertEquals(0, r.code(), r.err());
+    for (String f :
+        List.of(
+            "teacher/teacher.sd",
+            "tokenizer/metrics.csv",
+            "pixel-tokenizer/provenance.properties",
+            "pretrain/metrics.csv",
+            "pretrain/backbone/backbone.sd",
+            "pretrain-pixel/backbone/backbone.sd",
+            "eval/results.csv",
+            "eval/results.md",
+            "report/report.md",
+            DemoStage.TIMES_FILE)) {
+      assertTrue(Files.isRegularFile(run.resolve(f)), "missing " + f);
+    }
+    ResultsTable table = ResultsTable.load(run.resolve("eval/results.csv"));
+    assertEquals(
+        List.of("(a) pixels", "(b) random ViT", "(c) teacher", "(d) BEiT v2", "(e) pixel tokens"),
+        table.rows().stream().map(ResultsTable.Row::name).toList());
+    for (ResultsTable.Row row : table.rows()) {
+      assertTrue(row.linearTop1() >= 0 && row.linearTop1() <= 1, row.toString());
+      assertTrue(row.knnTop1() >= 0 && row.knnTop1() <= 1, row.toString());
+    }
+    // pixels of real Fashion-MNIST: far above the 10% of chance even on 300 training images
+    assertTrue(table.rows().get(0).linearTop1() > 0.5, table.toMarkdown());
+    assertTrue(r.out().contains("| (d) BEiT v2"), r.out());
+    String report = Files.readString(run.resolve("report/report.md"));
+    assertTrue(report.contains("(e) pixel tokens"), "the report embeds the results table");
+    Map<String, Double> times = DemoStage.readTimes(run);
+    assertEquals(
+        List.of(
+            "teacher",
+            "tokenizer",
+            "pixel-tokenizer",
+            "pretrain",
+            "pretrain-pixel",
+            "evaluation",
+            "report"),
+        List.copyOf(times.keySet()));
+
+    // a second run into the same directory is refused before any work
+    CliOptionsTest.Run again = CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString());
+    assertEquals(1, again.code());
+    assertTrue(again.err().contains("pass --resume"), again.err());
+
+    // resume after losing the evaluation: the teacher is kept (same bytes), eval is redone
+    byte[] teacher = Files.readAllBytes(run.resolve("teacher/teacher.sd"));
+    AtomicFiles.deleteRecursively(run.resolve("eval"));
+    CliOptionsTest.Run resumed =
+        CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString(), "--resume");
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(java.util.Arrays.equals(teacher, Files.readAllBytes(run.resolve("teacher/teacher.sd"))));
+    assertEquals(
+        table.toCsv(), ResultsTable.load(run.resolve("eval/results.csv")).toCsv(), "same seed, same rows");
+    assertFalse(resumed.err().contains("Exception"), resumed.err());
+  }
+
+  @Test
+  void resumeWithoutOutAndUnknownPresetAreUsageErrors() {
+    assertEquals(2, CliOptionsTest.run("demo", "--resume").code());
+    CliOptionsTest.Run bad = CliOptionsTest.run("demo", "--preset", "huge", "--out", tmp.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("huge"), bad.err());
+    assertThrows(IllegalArgumentException.class, () -> DemoBudget.named("nope"));
+  }
+}
