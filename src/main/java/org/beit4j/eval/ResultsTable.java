@@ -177,7 +177,7 @@ public record ResultsTable(List<Row> rows) {
   }
 
   private static String number(double v) {
-    return Double.isNaN(v) ? "" : BigDecimal.valueOf(v).toPlainString();
+    return Double.isNaN(v) ? "" : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   /**
