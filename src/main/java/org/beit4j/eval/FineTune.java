@@ -45,7 +45,7 @@ public final class FineTune {
   }
 
   private static final Logger log = LoggerFactory.getLogger(FineTune.class);
-  private static final int EVAL_CHUNK = 256;
+  private static final int EVAL_CHUNK = FeatureSource.DEFAULT_CHUNK;
 
   private final VisionTransformer model;
   private final FineTuneConfig config;

@@ -6,7 +6,8 @@ package org.beit4j.eval;
  * @param trainLimit training images used (a seeded subset), 0 = all
  * @param testLimit held-out images used (a seeded subset), 0 = all
  * @param seed picks the subsets
- * @param chunk images per forward pass of a feature source (256-500 suit SameDiff)
+ * @param chunk images per forward pass of a feature source (see {@link
+ *     FeatureSource#DEFAULT_CHUNK})
  * @param probe linear probe settings
  * @param k neighbours of the k-NN vote (capped at the number of training images)
  * @param temperature k-NN vote temperature {@code T} (0 = plain majority)
@@ -42,9 +43,10 @@ public record FrozenEvalConfig(
     }
   }
 
-  /** 10000 training and 2000 test images, seed 0, chunks of 256, default probe, DINO's k-NN. */
+  /** 10000 training and 2000 test images, seed 0, chunks of 64, default probe, DINO's k-NN. */
   public static FrozenEvalConfig defaults() {
-    return new FrozenEvalConfig(10_000, 2_000, 0, 256, LinearProbeConfig.defaults(), 20, 0.07);
+    return new FrozenEvalConfig(
+        10_000, 2_000, 0, FeatureSource.DEFAULT_CHUNK, LinearProbeConfig.defaults(), 20, 0.07);
   }
 
   /** A copy with these subset sizes (0 = all). */
@@ -55,6 +57,11 @@ public record FrozenEvalConfig(
   /** A copy with this subset seed. */
   public FrozenEvalConfig withSeed(long s) {
     return new FrozenEvalConfig(trainLimit, testLimit, s, chunk, probe, k, temperature);
+  }
+
+  /** A copy with this chunk size. */
+  public FrozenEvalConfig withChunk(int c) {
+    return new FrozenEvalConfig(trainLimit, testLimit, seed, c, probe, k, temperature);
   }
 
   /** A copy with these probe settings. */
