@@ -157,6 +157,11 @@ public final class LinearProbe {
       throw new IllegalArgumentException(
           features.size(0) + " feature rows but " + labels.length + " labels");
     }
+    checkLabels(labels, numClasses);
+  }
+
+  /** Every label in {@code [0, numClasses)}, {@code numClasses >= 2}. */
+  static void checkLabels(int[] labels, int numClasses) {
     if (numClasses < 2) {
       throw new IllegalArgumentException("numClasses must be >= 2, got " + numClasses);
     }

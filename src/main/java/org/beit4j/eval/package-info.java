@@ -1,7 +1,11 @@
 /**
- * Evaluation of frozen representations: {@link org.beit4j.eval.LinearProbe} (multinomial logistic
- * regression on standardised features) and {@link org.beit4j.eval.KnnClassifier} (cosine k-NN with
- * DINO's weighted vote). Both take feature rows {@code [M, F]} and {@code int[]} labels and report
- * top-1 accuracy, so any backbone, tokenizer or teacher can be compared on the same footing.
+ * Evaluation of representations on a held-out split. Frozen features: {@link
+ * org.beit4j.eval.LinearProbe} (multinomial logistic regression on standardised features) and
+ * {@link org.beit4j.eval.KnnClassifier} (cosine k-NN with DINO's weighted vote), run together on
+ * one extraction by {@link org.beit4j.eval.FrozenEvaluation} for any {@link
+ * org.beit4j.eval.FeatureSource} (raw pixels, a ViT with [CLS] or mean pooling, a teacher).
+ * End-to-end: {@link org.beit4j.eval.FineTune} with AdamW and {@link org.beit4j.eval.LayerDecay}.
+ * {@link org.beit4j.eval.ResultsTable} collects the rows into {@code results.csv} / {@code
+ * results.md}.
  */
 package org.beit4j.eval;

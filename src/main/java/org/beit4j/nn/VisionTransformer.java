@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -119,6 +120,60 @@ public final class VisionTransformer {
   /** Pooled features {@code [B, D]}. */
   public INDArray pooled(INDArray images) {
     return output(images, POOLED).get(POOLED);
+  }
+
+  /**
+   * Features pooled by {@code how}, whatever pooling the graph was built with: the graph's own
+   * {@value #POOLED} when {@code how == pool()}, else {@link #pool(INDArray, Pool)} of the tokens.
+   *
+   * @return {@code [B, D]}
+   */
+  public INDArray pooled(INDArray images, Pool how) {
+    return how == pool ? pooled(images) : pool(features(images), how);
+  }
+
+  /**
+   * Pools token features outside the graph, as {@link Vit#poolCls} / {@link Vit#poolMean} do in it.
+   *
+   * @param tokens {@code [B, T, D]} with [CLS] first
+   * @return {@code [B, D]}: token 0 (CLS) or the mean of tokens 1..T-1 (MEAN)
+   */
+  public static INDArray pool(INDArray tokens, Pool how) {
+    if (tokens.rank() != 3 || tokens.size(1) < 2) {
+      throw new IllegalArgumentException(
+          "tokens must be [B, T, D] with [CLS] and >= 1 patch, got "
+              + Arrays.toString(tokens.shape()));
+    }
+    long t = tokens.size(1);
+    return how == Pool.CLS
+        ? tokens.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).dup() // [B, D]
+        : tokens
+            .get(NDArrayIndex.all(), NDArrayIndex.interval(1, t), NDArrayIndex.all())
+            .mean(1); // [B, D]
+  }
+
+  /**
+   * A classifier of the same shape holding copies of this model's encoder parameters and a new head
+   * of {@code numClasses} outputs on {@code how}-pooled features, initialised from {@code seed}
+   * (fine-tuning a pretrained backbone). This model is left unchanged.
+   */
+  public VisionTransformer withHead(int numClasses, Pool how, long seed) {
+    if (numClasses < 1) {
+      throw new IllegalArgumentException("numClasses must be >= 1 but was " + numClasses);
+    }
+    DataType type = sd.getVariable(IMAGES).dataType();
+    VisionTransformer out = build(config, seed, numClasses, how, type);
+    for (SDVariable v : out.sd.variables()) {
+      if (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE
+          || v.name().startsWith(SCOPE + "/head/")) {
+        continue;
+      }
+      if (!sd.hasVariable(v.name())) {
+        throw new IllegalStateException("encoder parameter " + v.name() + " missing in model");
+      }
+      v.getArr().assign(sd.getVariable(v.name()).getArr());
+    }
+    return out;
   }
 
   /** Class scores {@code [B, K]} (requires a head). */

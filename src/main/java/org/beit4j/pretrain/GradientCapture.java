@@ -19,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * copying it and zeroing it leaves the parameters untouched, so the caller's own optimiser ({@link
  * org.beit4j.train.AdamW}) can apply clipping and per-parameter decay to exact gradients.
  */
-final class GradientCapture extends BaseListener {
+public final class GradientCapture extends BaseListener {
 
   private final Map<String, INDArray> gradients = new LinkedHashMap<>();
 
@@ -35,7 +35,7 @@ final class GradientCapture extends BaseListener {
   }
 
   /** The gradients of the last fit step, then forgets them. */
-  Map<String, INDArray> take() {
+  public Map<String, INDArray> take() {
     Map<String, INDArray> out = new LinkedHashMap<>(gradients);
     gradients.clear();
     return out;

@@ -17,12 +17,13 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * Keeps copies of chosen activations computed inside {@code fit}, so the training loop can use the
  * code indices and encoder outputs of a step without a second forward pass.
  */
-final class ActivationCapture extends BaseListener {
+public final class ActivationCapture extends BaseListener {
 
   private final Set<String> names;
   private final Map<String, INDArray> values = new HashMap<>();
 
-  ActivationCapture(Set<String> names) {
+  /** Captures the outputs named {@code names}. */
+  public ActivationCapture(Set<String> names) {
     this.names = Set.copyOf(names);
   }
 
@@ -48,12 +49,12 @@ final class ActivationCapture extends BaseListener {
   }
 
   /** The value captured in the last step, or null if the op did not run. */
-  INDArray get(String name) {
+  public INDArray get(String name) {
     return values.get(name);
   }
 
   /** Forgets the captured values. */
-  void clear() {
+  public void clear() {
     values.clear();
   }
 }

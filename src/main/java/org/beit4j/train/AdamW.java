@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiPredicate;
+import java.util.function.ToDoubleFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -19,9 +20,13 @@ import org.nd4j.linalg.schedule.ISchedule;
  * <pre>
  * g &lt;- g * min(1, clip / (||G||_2 + 1e-6))        G = all gradients together (if clip &gt; 0)
  * m &lt;- b1 m + (1 - b1) g;   v &lt;- b2 v + (1 - b2) g^2
- * p &lt;- p - lr * wd * p                               only if decays(name, shape)
- * p &lt;- p - lr / (1 - b1^c) * m / (sqrt(v / (1 - b2^c)) + eps)
+ * lr_p = lr * scale(name)                              per-parameter rate (1 unless given)
+ * p &lt;- p - lr_p * wd * p                             only if decays(name, shape)
+ * p &lt;- p - lr_p / (1 - b1^c) * m / (sqrt(v / (1 - b2^c)) + eps)
  * </pre>
+ *
+ * <p>The per-parameter scale is how BEiT's layer-wise learning-rate decay enters (a parameter group
+ * with {@code lr_scale} in the official code, which scales the decay step too).
  *
  * <p>Why not SameDiff's updater: {@code TrainingConfig.weightDecay} decays every parameter, there
  * is no gradient clipping in M2.1's TrainingConfig, and ND4J's Adam adds {@code eps} to {@code
@@ -37,6 +42,7 @@ public final class AdamW {
   private final double epsilon;
   private final double clipNorm;
   private final BiPredicate<String, long[]> decays;
+  private final ToDoubleFunction<String> lrScale;
   private final Map<String, INDArray> m = new LinkedHashMap<>();
   private final Map<String, INDArray> v = new LinkedHashMap<>();
   private long step;
@@ -55,6 +61,24 @@ public final class AdamW {
       double epsilon,
       double clipNorm,
       BiPredicate<String, long[]> decays) {
+    this(schedule, weightDecay, beta1, beta2, epsilon, clipNorm, decays, name -> 1.0);
+  }
+
+  /**
+   * As above, with a learning-rate multiplier per parameter name.
+   *
+   * @param lrScale multiplies the scheduled rate of each parameter, e.g. layer-wise decay; {@code
+   *     name -> 1.0} gives plain AdamW, bit for bit
+   */
+  public AdamW(
+      ISchedule schedule,
+      double weightDecay,
+      double beta1,
+      double beta2,
+      double epsilon,
+      double clipNorm,
+      BiPredicate<String, long[]> decays,
+      ToDoubleFunction<String> lrScale) {
     this.schedule = schedule;
     this.weightDecay = weightDecay;
     this.beta1 = beta1;
@@ -62,6 +86,7 @@ public final class AdamW {
     this.epsilon = epsilon;
     this.clipNorm = clipNorm;
     this.decays = decays;
+    this.lrScale = lrScale;
   }
 
   /**
@@ -102,6 +127,7 @@ public final class AdamW {
       String name = e.getKey();
       INDArray p = e.getValue();
       INDArray g = grads.get(name);
+      double rate = lr * lrScale.applyAsDouble(name);
       if (scale < 1.0) {
         g.muli(scale);
       }
@@ -110,10 +136,10 @@ public final class AdamW {
       mt.muli(beta1).addi(g.mul(1 - beta1));
       vt.muli(beta2).addi(g.mul(g).muli(1 - beta2));
       if (weightDecay > 0 && decays.test(name, p.shape())) {
-        p.muli(1 - lr * weightDecay);
+        p.muli(1 - rate * weightDecay);
       }
       INDArray denom = Transforms.sqrt(vt, true).divi(Math.sqrt(bc2)).addi(epsilon);
-      p.subi(mt.div(denom).muli(lr / bc1));
+      p.subi(mt.div(denom).muli(rate / bc1));
     }
     step++;
     lastRate = lr;

@@ -1,0 +1,238 @@
+package org.beit4j.eval;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.beit4j.Beit4j;
+import org.beit4j.config.VitConfig;
+import org.beit4j.data.ImageDataset;
+import org.beit4j.nn.VisionTransformer;
+import org.beit4j.pretrain.GradientCapture;
+import org.beit4j.tokenizer.ActivationCapture;
+import org.beit4j.train.AdamW;
+import org.beit4j.train.ProgressBar;
+import org.beit4j.train.WarmupCosineSchedule;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.TrainingConfig;
+import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * End-to-end fine-tuning of a ViT with a new linear head on the labelled training split, scored as
+ * top-1 on the held-out split (BEiT's fine-tuning protocol at small scale).
+ *
+ * <p>Each step is one {@code SameDiff.fit} pass whose own update is cancelled ({@link
+ * GradientCapture}), the logits it computed captured for the reported loss and accuracy ({@link
+ * ActivationCapture}), then {@link AdamW} with BEiT's weight-decay rule and the per-parameter
+ * scales of {@link LayerDecay}. Start from an exported pretrained backbone ({@link #fromBackbone})
+ * or from a randomly initialised ViT of the same shape ({@link #fromScratch}, the baseline).
+ */
+public final class FineTune {
+
+  static {
+    Beit4j.init();
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(FineTune.class);
+  private static final int EVAL_CHUNK = FeatureSource.DEFAULT_CHUNK;
+
+  private final VisionTransformer model;
+  private final FineTuneConfig config;
+  private final GradientCapture gradients = new GradientCapture();
+  private final ActivationCapture logits = new ActivationCapture(Set.of(VisionTransformer.LOGITS));
+  private final List<String> parameters = new ArrayList<>();
+
+  private FineTune(VisionTransformer model, FineTuneConfig config) {
+    this.model = model;
+    this.config = config;
+    SameDiff sd = model.sameDiff();
+    model.configureTraining(config.learningRate()); // adds the loss; its Adam is replaced below
+    sd.setTrainingConfig(
+        TrainingConfig.builder()
+            .updater(new NoOp())
+            .dataSetFeatureMapping(VisionTransformer.IMAGES)
+            .dataSetLabelMapping(VisionTransformer.LABELS)
+            .build());
+    sd.addListeners(gradients, logits);
+    for (SDVariable v : sd.variables()) {
+      if (v.getVariableType() == VariableType.VARIABLE) {
+        parameters.add(v.name());
+      }
+    }
+  }
+
+  /**
+   * Loads an exported backbone ({@code backbone.sd} of a pretraining run) and puts a new head on
+   * it.
+   *
+   * @throws IOException if the file is missing or not a beit4j VisionTransformer
+   */
+  public static FineTune fromBackbone(Path backboneFile, int numClasses, FineTuneConfig config)
+      throws IOException {
+    return of(VisionTransformer.load(backboneFile), numClasses, config);
+  }
+
+  /** A randomly initialised ViT ({@code config.seed()}) of this shape: the no-pretraining row. */
+  public static FineTune fromScratch(VitConfig vit, int numClasses, FineTuneConfig config) {
+    return new FineTune(
+        VisionTransformer.build(vit, config.seed(), numClasses, config.pool(), DataType.FLOAT),
+        config);
+  }
+
+  /** Copies of {@code backbone}'s encoder parameters under a new head; the backbone is kept. */
+  public static FineTune of(VisionTransformer backbone, int numClasses, FineTuneConfig config) {
+    return new FineTune(backbone.withHead(numClasses, config.pool(), config.seed()), config);
+  }
+
+  /**
+   * Loads the seeded subsets of {@code config}'s sizes and runs {@link #run(LabelledImages,
+   * LabelledImages)}.
+   */
+  public FineTuneResult run(ImageDataset train, ImageDataset test) {
+    return run(
+        LabelledImages.load(train, config.trainLimit(), config.seed()),
+        LabelledImages.load(test, config.testLimit(), config.seed()));
+  }
+
+  /**
+   * Trains {@code config.epochs()} passes over {@code train} (a new seeded order each epoch, last
+   * batch kept) and scores top-1 on {@code test}.
+   *
+   * @throws IllegalArgumentException if the splits' classes differ from the head's width
+   */
+  public FineTuneResult run(LabelledImages train, LabelledImages test) {
+    for (LabelledImages s : List.of(train, test)) {
+      if (s.numClasses() != model.numClasses()) {
+        throw new IllegalArgumentException(
+            s.source() + " has " + s.numClasses() + " classes but the head " + model.numClasses());
+      }
+    }
+    long start = System.nanoTime();
+    int m = train.size();
+    int b = config.batchSize();
+    int perEpoch = (m + b - 1) / b;
+    int total = perEpoch * config.epochs();
+    AdamW optimizer =
+        new AdamW(
+            new WarmupCosineSchedule(
+                config.learningRate(),
+                config.minLearningRate(),
+                Math.min(config.warmupSteps(), total),
+                total),
+            config.weightDecay(),
+            0.9,
+            0.999,
+            1e-8,
+            0,
+            AdamW::beitDecay,
+            LayerDecay.of(model.config().depth(), config.layerDecay()));
+    INDArray x = FeatureSource.normalize(train.images(), config.normalization()); // [M, C, H, W]
+    INDArray flat = x.dup('c').reshape(m, x.length() / m); // [M, C*H*W]
+    List<FineTuneResult.Step> history = new ArrayList<>();
+    try (ProgressBar bar = new ProgressBar("fine-tune", total, "img")) {
+      for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        int[] order = train.permutation(config.seed() * 31 + epoch);
+        for (int from = 0; from < m; from += b) {
+          int n = Math.min(b, m - from);
+          int[] rows = Arrays.copyOfRange(order, from, from + n);
+          long t0 = System.nanoTime();
+          INDArray xb =
+              Nd4j.pullRows(flat, 1, rows)
+                  .reshape(n, x.size(1), x.size(2), x.size(3)); // [n, C, H, W]
+          int[] yb = new int[n];
+          for (int i = 0; i < n; i++) {
+            yb[i] = train.labels()[rows[i]];
+          }
+          double[] lossAcc = step(optimizer, xb, yb);
+          FineTuneResult.Step s =
+              new FineTuneResult.Step(
+                  history.size() + 1,
+                  optimizer.lastLearningRate(),
+                  lossAcc[0],
+                  lossAcc[1],
+                  (System.nanoTime() - t0) / 1e9);
+          history.add(s);
+          bar.metric("loss", s.loss()).metric("acc", s.accuracy()).step(n);
+        }
+      }
+    }
+    double top1 = accuracy(test);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    log.info(
+        "fine-tune: {} steps, held-out top-1 {} ({} s)",
+        total,
+        top1,
+        String.format("%.1f", seconds));
+    return new FineTuneResult(top1, m, test.size(), total, seconds, history);
+  }
+
+  /** One AdamW step on a batch; returns {loss, accuracy} of the logits the step computed. */
+  private double[] step(AdamW optimizer, INDArray images, int[] labels) {
+    INDArray oneHot = LinearProbe.oneHot(labels, model.numClasses()); // [n, K]
+    logits.clear();
+    model.fit(
+        new org.nd4j.linalg.dataset.MultiDataSet(
+            new INDArray[] {images}, new INDArray[] {oneHot.castTo(images.dataType())}));
+    Map<String, INDArray> grads = gradients.take();
+    if (grads.size() != parameters.size()) {
+      throw new IllegalStateException(
+          "fit produced " + grads.size() + " gradients for " + parameters.size() + " parameters");
+    }
+    Map<String, INDArray> params = new LinkedHashMap<>();
+    for (String name : parameters) {
+      params.put(name, model.sameDiff().getVariable(name).getArr());
+    }
+    double[] out = lossAndAccuracy(logits.get(VisionTransformer.LOGITS), labels);
+    optimizer.step(params, grads);
+    return out;
+  }
+
+  private static double[] lossAndAccuracy(INDArray z, int[] labels) {
+    if (z == null) {
+      return new double[] {Double.NaN, Double.NaN};
+    }
+    INDArray p = LinearProbe.softmax(z.castTo(DataType.DOUBLE).dup()); // [n, K]
+    int[] pred = p.argMax(1).toIntVector();
+    double loss = 0;
+    int right = 0;
+    for (int i = 0; i < labels.length; i++) {
+      loss -= Math.log(Math.max(1e-30, p.getDouble(i, labels[i])));
+      right += pred[i] == labels[i] ? 1 : 0;
+    }
+    return new double[] {loss / labels.length, (double) right / labels.length};
+  }
+
+  /** Top-1 of the current model on a labelled split, {@value #EVAL_CHUNK} images per pass. */
+  public double accuracy(LabelledImages split) {
+    int right = 0;
+    for (int from = 0; from < split.size(); from += EVAL_CHUNK) {
+      int to = Math.min(split.size(), from + EVAL_CHUNK);
+      INDArray x = FeatureSource.normalize(split.images(from, to).dup(), config.normalization());
+      int[] pred = model.logits(x).argMax(1).toIntVector();
+      for (int i = 0; i < pred.length; i++) {
+        right += pred[i] == split.labels()[from + i] ? 1 : 0;
+      }
+    }
+    return (double) right / split.size();
+  }
+
+  /** The classifier being trained. */
+  public VisionTransformer model() {
+    return model;
+  }
+
+  public FineTuneConfig config() {
+    return config;
+  }
+}
