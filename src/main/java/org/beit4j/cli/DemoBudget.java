@@ -49,7 +49,14 @@ public record DemoBudget(
     Presets.check("vit", vit, PretrainStage.VIT_PRESETS);
     for (long v :
         new long[] {
-          tokenizerSteps, codebookSize, depth, width, heads, pretrainSteps, pretrainBatch, probeTrain
+          tokenizerSteps,
+          codebookSize,
+          depth,
+          width,
+          heads,
+          pretrainSteps,
+          pretrainBatch,
+          probeTrain
         }) {
       if (v < 1) {
         throw new IllegalArgumentException(
@@ -69,8 +76,7 @@ public record DemoBudget(
    */
   public static DemoBudget quick() {
     return new DemoBudget(
-        "quick", "fashion-mnist", 1, 0, 300, 512, "mnist", 4, 96, 3, 150, 64, 10_000, 2_000, 0,
-        50);
+        "quick", "fashion-mnist", 1, 0, 300, 512, "mnist", 4, 96, 3, 150, 64, 10_000, 2_000, 0, 50);
   }
 
   /**
@@ -80,8 +86,22 @@ public record DemoBudget(
    */
   public static DemoBudget full() {
     return new DemoBudget(
-        "full", "fashion-mnist", 0, 0, 2_000, 512, "mnist", 6, 192, 3, 3_000, 64, 60_000, 10_000,
-        1, 250);
+        "full",
+        "fashion-mnist",
+        0,
+        0,
+        2_000,
+        512,
+        "mnist",
+        6,
+        192,
+        3,
+        3_000,
+        64,
+        60_000,
+        10_000,
+        1,
+        250);
   }
 
   /** Seconds-sized stages for tests: tiny teacher, tokenizer and ViT, a few hundred images. */

@@ -56,7 +56,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--resume",
-      description = "Complete the run in --out: keep its finished stages, continue its pretraining.")
+      description =
+          "Complete the run in --out: keep its finished stages, continue its pretraining.")
   boolean resume;
 
   DemoStage.Options options() {

@@ -145,7 +145,8 @@ public final class DemoStage {
                     Math.min(b.probeTrain(), 5_000),
                     o.seed(),
                     pixDir)));
-    for (String[] p : new String[][] {{"pretrain", "tokenizer"}, {"pretrain-pixel", "pixel-tokenizer"}}) {
+    for (String[] p :
+        new String[][] {{"pretrain", "tokenizer"}, {"pretrain-pixel", "pixel-tokenizer"}}) {
       Path dir = run.resolve(p[0]);
       stage(
           p[0].equals("pretrain") ? 4 : 5,
@@ -182,7 +183,9 @@ public final class DemoStage {
         new ProbeStage.Options(
             ProbeStage.demoSources(run, note),
             DataSource.FASHION_MNIST,
-            FrozenEvalConfig.defaults().withLimits(b.probeTrain(), b.probeTest()).withSeed(o.seed()),
+            FrozenEvalConfig.defaults()
+                .withLimits(b.probeTrain(), b.probeTest())
+                .withSeed(o.seed()),
             VisionTransformer.Pool.MEAN,
             b.fineTuneEpochs() == 0
                 ? null
@@ -261,7 +264,9 @@ public final class DemoStage {
 
   private static void writeTimes(Path run, Map<String, Double> times) {
     StringBuilder sb = new StringBuilder("# wall seconds per demo stage\n");
-    times.forEach((k, v) -> sb.append(k).append('=').append(String.format(Locale.ROOT, "%.1f", v)).append('\n'));
+    times.forEach(
+        (k, v) ->
+            sb.append(k).append('=').append(String.format(Locale.ROOT, "%.1f", v)).append('\n'));
     AtomicFiles.write(run.resolve(TIMES_FILE), tmp -> Files.writeString(tmp, sb.toString()));
   }
 }

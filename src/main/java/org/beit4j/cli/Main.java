@@ -55,9 +55,7 @@ public final class Main {
     }
   }
 
-  /**
-   * The command line with every subcommand registered, in the order {@code --help} lists them.
-   */
+  /** The command line with every subcommand registered, in the order {@code --help} lists them. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand(new TeacherCommand());

@@ -104,7 +104,8 @@ final class ProbeCommand implements Callable<Integer> {
           switch (pool.toLowerCase(Locale.ROOT)) {
             case "cls" -> VisionTransformer.Pool.CLS;
             case "mean" -> VisionTransformer.Pool.MEAN;
-            default -> throw new IllegalArgumentException("--pool must be cls or mean, got " + pool);
+            default ->
+                throw new IllegalArgumentException("--pool must be cls or mean, got " + pool);
           };
       FineTuneConfig ft =
           fineTuneEpochs == 0

@@ -181,8 +181,7 @@ public final class ProbeStage {
   static FeatureSource featureSource(Source s, VisionTransformer.Pool pool) {
     return switch (s.kind()) {
       case PIXELS -> new FeatureSource(s.name(), describe(s), FeatureSource.pixels().extractor());
-      case TEACHER ->
-          FeatureSource.teacher(s.name(), describe(s), Artefacts.cnnTeacher(s.path()));
+      case TEACHER -> FeatureSource.teacher(s.name(), describe(s), Artefacts.cnnTeacher(s.path()));
       case RANDOM, BACKBONE -> FeatureSource.vit(s.name(), describe(s), vit(s, pool), pool, null);
     };
   }
@@ -217,7 +216,10 @@ public final class ProbeStage {
     return Artefacts.requireFile(
         file,
         "backbone of source " + s.name(),
-        "--source " + s.name() + "=" + s.kind().name().toLowerCase(Locale.ROOT)
+        "--source "
+            + s.name()
+            + "="
+            + s.kind().name().toLowerCase(Locale.ROOT)
             + ":PATH; made by `bin/beit4j pretrain`");
   }
 

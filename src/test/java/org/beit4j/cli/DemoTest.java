@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/beit4j demo --preset test} end to end on real Fashion-MNIST (tiny budget): every
- * stage's artefact, the five rows of issue 6's table, the report, refusal to overwrite, and a resume
- * that redoes only the missing stage.
+ * stage's artefact, the five rows of issue 6's table, the report, refusal to overwrite, and a
+ * resume that redoes only the missing stage.
  */
 class DemoTest {
 
@@ -69,7 +69,8 @@ class DemoTest {
         List.copyOf(times.keySet()));
 
     // a second run into the same directory is refused before any work
-    CliOptionsTest.Run again = CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString());
+    CliOptionsTest.Run again =
+        CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString());
     assertEquals(1, again.code());
     assertTrue(again.err().contains("pass --resume"), again.err());
 
@@ -79,16 +80,20 @@ class DemoTest {
     CliOptionsTest.Run resumed =
         CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString(), "--resume");
     assertEquals(0, resumed.code(), resumed.err());
-    assertTrue(java.util.Arrays.equals(teacher, Files.readAllBytes(run.resolve("teacher/teacher.sd"))));
+    assertTrue(
+        java.util.Arrays.equals(teacher, Files.readAllBytes(run.resolve("teacher/teacher.sd"))));
     assertEquals(
-        table.toCsv(), ResultsTable.load(run.resolve("eval/results.csv")).toCsv(), "same seed, same rows");
+        table.toCsv(),
+        ResultsTable.load(run.resolve("eval/results.csv")).toCsv(),
+        "same seed, same rows");
     assertFalse(resumed.err().contains("Exception"), resumed.err());
   }
 
   @Test
   void resumeWithoutOutAndUnknownPresetAreUsageErrors() {
     assertEquals(2, CliOptionsTest.run("demo", "--resume").code());
-    CliOptionsTest.Run bad = CliOptionsTest.run("demo", "--preset", "huge", "--out", tmp.toString());
+    CliOptionsTest.Run bad =
+        CliOptionsTest.run("demo", "--preset", "huge", "--out", tmp.toString());
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("huge"), bad.err());
     assertThrows(IllegalArgumentException.class, () -> DemoBudget.named("nope"));
