@@ -246,17 +246,23 @@ public final class DemoStage {
     if (!Files.isRegularFile(f)) {
       return times;
     }
-    java.util.Properties p = new java.util.Properties();
-    try (var r = Files.newBufferedReader(f)) {
-      p.load(r);
+    java.util.List<String> lines;
+    try {
+      lines = Files.readAllLines(f);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + f, e);
     }
-    for (String k : p.stringPropertyNames()) {
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i).strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      int eq = line.indexOf('=');
       try {
-        times.put(k, Double.parseDouble(p.getProperty(k)));
-      } catch (NumberFormatException e) {
-        throw new CliException(f + ": '" + k + "' is not a number of seconds: " + p.getProperty(k));
+        times.put(line.substring(0, eq), Double.parseDouble(line.substring(eq + 1)));
+      } catch (RuntimeException e) {
+        throw new CliException(
+            f + ":" + (i + 1) + ": expected stage=seconds, got '" + line + "'; delete the file");
       }
     }
     return times;
