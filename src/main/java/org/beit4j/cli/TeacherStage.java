@@ -128,7 +128,8 @@ public final class TeacherStage {
         p.learningRate(),
         p.flipProbability(),
         o.trainLimit() == 0 ? p.trainLimit() : o.trainLimit(),
-        o.seed());
+        o.seed(),
+        p.gridHead());
   }
 
   /** About how much disk a saved teacher of this shape takes (weights, written atomically). */

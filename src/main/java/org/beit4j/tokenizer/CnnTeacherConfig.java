@@ -27,6 +27,9 @@ import java.util.Map;
  *     augmentation), in [0, 1]
  * @param trainLimit train on a seeded random subset of this many images; 0 = all
  * @param seed seeds the initial weights, the batch order and the flips
+ * @param gridHead the supervised head: {@code false} = linear on the mean of the patch features
+ *     (global average pooling), {@code true} = linear on all patch features side by side (one
+ *     weight matrix per grid position), which lets the classifier use where a feature is
  */
 public record CnnTeacherConfig(
     int channels,
@@ -42,7 +45,8 @@ public record CnnTeacherConfig(
     double learningRate,
     double flipProbability,
     int trainLimit,
-    long seed) {
+    long seed,
+    boolean gridHead) {
 
   /** Validates every field. */
   public CnnTeacherConfig {
@@ -77,12 +81,17 @@ public record CnnTeacherConfig(
   }
 
   /**
-   * The Fashion-MNIST teacher: 28x28 grey, widths 32/64/128, two further conv3x3 on the 7x7 grid
-   * (25x25-pixel receptive field per patch), 64-wide patch features, 3 epochs of Adam at 3e-3
-   * (decaying linearly to 0) in batches of 128, no augmentation.
+   * The Fashion-MNIST teacher: 28x28 grey, widths 32/64/64, one further conv3x3 on the 7x7 grid
+   * (17x17-pixel receptive field per patch), 64-wide patch features, a linear head on all 49 patch
+   * features, 2 epochs of Adam at 3e-3 (decaying linearly to 0) in batches of 128, no augmentation.
+   *
+   * <p>Measured: a mean-pooled head (global average pooling) stayed at 85.5-86.2% test accuracy
+   * whatever the width (16/32/64 with one grid convolution, 2 epochs: 86.2%; 32/64/128 with two, 3
+   * epochs: 85.5%, train 87.7%): averaging the patches throws away where each feature is, which
+   * Fashion-MNIST's classes need; see docs/teachers.md.
    */
   public static CnnTeacherConfig fashionMnist() {
-    return new CnnTeacherConfig(1, 28, 32, 64, 128, 2, 64, 10, 3, 128, 3e-3, 0, 0, 42);
+    return new CnnTeacherConfig(1, 28, 32, 64, 64, 1, 64, 10, 2, 128, 3e-3, 0, 0, 42, true);
   }
 
   /**
@@ -90,7 +99,7 @@ public record CnnTeacherConfig(
    * 256 images.
    */
   public static CnnTeacherConfig test() {
-    return new CnnTeacherConfig(1, 28, 4, 8, 8, 1, 16, 10, 1, 32, 1e-2, 0, 256, 7);
+    return new CnnTeacherConfig(1, 28, 4, 8, 8, 1, 16, 10, 1, 32, 1e-2, 0, 256, 7, false);
   }
 
   /** Patches per side of the feature grid, {@code imageSize / 4}. */
@@ -114,7 +123,8 @@ public record CnnTeacherConfig(
         learningRate,
         flipProbability,
         trainLimit,
-        seed);
+        seed,
+        gridHead);
   }
 
   /** A copy with this training subset size (0 = all). */
@@ -133,7 +143,8 @@ public record CnnTeacherConfig(
         learningRate,
         flipProbability,
         n,
-        seed);
+        seed,
+        gridHead);
   }
 
   /** A copy with this seed. */
@@ -152,7 +163,8 @@ public record CnnTeacherConfig(
         learningRate,
         flipProbability,
         trainLimit,
-        s);
+        s,
+        gridHead);
   }
 
   /** The fields as strings, for provenance files; {@link #fromMap} reads them back. */
@@ -172,6 +184,7 @@ public record CnnTeacherConfig(
     m.put("flipProbability", Double.toString(flipProbability));
     m.put("trainLimit", Integer.toString(trainLimit));
     m.put("seed", Long.toString(seed));
+    m.put("gridHead", Boolean.toString(gridHead));
     return m;
   }
 
@@ -195,7 +208,8 @@ public record CnnTeacherConfig(
         Double.parseDouble(field(m, "learningRate")),
         Double.parseDouble(field(m, "flipProbability")),
         i(m, "trainLimit"),
-        Long.parseLong(field(m, "seed")));
+        Long.parseLong(field(m, "seed")),
+        Boolean.parseBoolean(m.getOrDefault("gridHead", "false")));
   }
 
   private static int i(Map<String, String> m, String key) {

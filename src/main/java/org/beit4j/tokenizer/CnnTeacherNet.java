@@ -87,7 +87,17 @@ final class CnnTeacherNet {
     SDVariable map =
         conv(sd, "cnn/proj", random, x, g, cfg.width3(), cfg.featureDim(), 1, 1); // [B, G, G, Dt]
     SDVariable features = patchFeatures(sd, map, cfg.gridSize(), cfg.featureDim());
-    SDVariable logits = head(sd, "cnn/head", random, features, cfg.featureDim(), cfg.numClasses());
+    SDVariable logits =
+        cfg.gridHead()
+            ? gridHead(
+                sd,
+                "cnn/head",
+                random,
+                features,
+                cfg.gridSize(),
+                cfg.featureDim(),
+                cfg.numClasses())
+            : head(sd, "cnn/head", random, features, cfg.featureDim(), cfg.numClasses());
     crossEntropy(sd, logits, label);
     sd.setLossVariables(LOSS);
     return sd;
@@ -233,6 +243,36 @@ final class CnnTeacherNet {
                 .castTo(DataType.FLOAT)); // [Dt, K]
     SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
     return sd.mmul(pooled, weights).add(LOGITS, bias); // [B, K]
+  }
+
+  /**
+   * Classifier {@code logits = sum_i t_i W_i + b} over all patch features side by side: one {@code
+   * [Dt, K]} weight block per grid position, so the head can use where a feature is (a mean-pooled
+   * head cannot). The patch features still carry the class jointly: a linear probe on them is the
+   * head itself.
+   *
+   * @param features {@code [B, N, Dt]}
+   * @return {@code [B, K]} named {@value #LOGITS}; parameters {@code scope/w [N*Dt, K]}, {@code
+   *     scope/b [K]}
+   */
+  static SDVariable gridHead(
+      SameDiff sd,
+      String scope,
+      Random random,
+      SDVariable features,
+      int grid,
+      int dim,
+      int classes) {
+    long in = (long) grid * grid * dim;
+    SDVariable flat = sd.reshape(features, -1, in); // [B, N*Dt]
+    double[] w = Init.truncatedNormal(random, (int) in * classes, Math.sqrt(1.0 / in));
+    SDVariable weights =
+        sd.var(
+            scope + "/w",
+            Nd4j.create(w, new long[] {in, classes}, DataType.DOUBLE)
+                .castTo(DataType.FLOAT)); // [N*Dt, K]
+    SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
+    return sd.mmul(flat, weights).add(LOGITS, bias); // [B, K]
   }
 
   /**

@@ -66,7 +66,7 @@ class CnnTeacherTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new CnnTeacherConfig(1, 30, 4, 8, 8, 1, 16, 10, 1, 32, 1e-3, 0, 0, 1));
+            () -> new CnnTeacherConfig(1, 30, 4, 8, 8, 1, 16, 10, 1, 32, 1e-3, 0, 0, 1, false));
     assertTrue(e.getMessage().contains("imageSize") && e.getMessage().contains("30"));
     assertEquals(
         CnnTeacherConfig.test(), CnnTeacherConfig.fromMap(CnnTeacherConfig.test().toMap()));
