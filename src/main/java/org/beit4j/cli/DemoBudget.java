@@ -71,12 +71,28 @@ public record DemoBudget(
   }
 
   /**
-   * The default demo, sized for about 20 minutes on 2 CPU cores: a one-epoch teacher, 300 VQ-KD
-   * steps, two MIM runs of a 4-block ViT, probe and k-NN on 10,000 / 2,000 images.
+   * The default demo, sized for about 20 minutes on 2 CPU cores: the teacher for one epoch on
+   * 30,000 images, 300 VQ-KD steps, two MIM runs of 200 steps of a 4-block ViT (D 96), probe and
+   * k-NN on 5,000 / 1,000 images.
    */
   public static DemoBudget quick() {
     return new DemoBudget(
-        "quick", "fashion-mnist", 1, 0, 300, 512, "mnist", 4, 96, 3, 150, 64, 10_000, 2_000, 0, 50);
+        "quick",
+        "fashion-mnist",
+        1,
+        30_000,
+        300,
+        512,
+        "mnist",
+        4,
+        96,
+        3,
+        200,
+        64,
+        5_000,
+        1_000,
+        0,
+        50);
   }
 
   /**
