@@ -27,12 +27,23 @@ if [ -z "${OMP_NUM_THREADS:-}" ]; then
   unset _cores _threads
 fi
 
-# Heap a quarter of RAM (at least 2 GiB); ND4J's off-heap arrays up to half of RAM.
+# Heap a quarter of RAM (at least 2 GiB); ND4J's off-heap arrays up to half of RAM (maxbytes).
+# maxphysicalbytes=0: no resident-size check. JavaCPP's check reads /proc/self/statm on every
+# native allocation, and a SameDiff step allocates every op's output afresh (about 1000 per
+# pretraining step); maxbytes still bounds the arrays (docs/benchmarks.md, "Pretraining step").
 if [ -z "${BEIT4J_JAVA_MEM:-}" ]; then
   _mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 8388608)
   _heap_mb=$((_mem_kb / 1024 / 4)); [ "$_heap_mb" -lt 2048 ] && _heap_mb=2048
   _off_mb=$((_mem_kb / 1024 / 2))
-  BEIT4J_JAVA_MEM="-Xmx${_heap_mb}m -Dorg.bytedeco.javacpp.maxbytes=${_off_mb}m -Dorg.bytedeco.javacpp.maxphysicalbytes=$((_off_mb + _heap_mb))m"
+  BEIT4J_JAVA_MEM="-Xmx${_heap_mb}m -Dorg.bytedeco.javacpp.maxbytes=${_off_mb}m -Dorg.bytedeco.javacpp.maxphysicalbytes=0"
   unset _mem_kb _heap_mb _off_mb
 fi
 export BEIT4J_JAVA_MEM
+
+# glibc malloc: serve op outputs (MBs each, allocated and freed ~1000 times a step) from the heap
+# instead of fresh mmap'd pages. By default blocks above the mmap threshold get new pages from the
+# kernel each time and fault them in; a 5 MB allocation measured 7-30 ms that way against 0.3-0.6
+# ms with these settings on a loaded 2-core host (docs/benchmarks.md, "Pretraining step").
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-268435456}
+export MALLOC_TRIM_THRESHOLD_=${MALLOC_TRIM_THRESHOLD_:-1073741824}
+export MALLOC_TOP_PAD_=${MALLOC_TOP_PAD_:-67108864}

@@ -32,7 +32,7 @@ final class Failures {
       err.println(prefix + "out of memory (" + oom.getMessage() + ").");
       err.println(
           "  Give Java more memory, e.g. BEIT4J_JAVA_MEM='-Xmx8g"
-              + " -Dorg.bytedeco.javacpp.maxbytes=12g -Dorg.bytedeco.javacpp.maxphysicalbytes=20g'"
+              + " -Dorg.bytedeco.javacpp.maxbytes=12g -Dorg.bytedeco.javacpp.maxphysicalbytes=0'"
               + " bin/beit4j "
               + command
               + " ..., or use a smaller --batch (or a smaller model preset).");

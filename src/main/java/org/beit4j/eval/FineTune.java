@@ -184,7 +184,7 @@ public final class FineTune {
     model.fit(
         new org.nd4j.linalg.dataset.MultiDataSet(
             new INDArray[] {images}, new INDArray[] {oneHot.castTo(images.dataType())}));
-    Map<String, INDArray> grads = gradients.take();
+    Map<String, INDArray> grads = gradients.takeGradients();
     if (grads.size() != parameters.size()) {
       throw new IllegalStateException(
           "fit produced " + grads.size() + " gradients for " + parameters.size() + " parameters");

@@ -59,6 +59,12 @@ public final class PretrainModel {
   static final String WEIGHT_MIM = "pretrain/weightmim";
   static final String WEIGHT_CLS = "pretrain/weightcls";
 
+  /**
+   * {@code 1 * loss}, read by {@link #fitPass}: fit skips the loss op itself unless something needs
+   * it, and frees an output nothing consumes before fit's own loss bookkeeping reads it.
+   */
+  static final String LOSS_READOUT = "pretrain/lossreadout";
+
   private final PretrainConfig config;
   private final SameDiff sd;
   private final List<String> parameters;
@@ -103,9 +109,10 @@ public final class PretrainModel {
     SDVariable logits =
         Mim.headLogits(sd, HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, out), d, k); // [B*N, K]
     sd.identity(MIM_LOGITS, logits); // named, for MimPredictions
-    SDVariable mimLoss = Mim.maskedCrossEntropy(sd, logits, targets, mask); // []
-    sd.identity(MIM_LOSS, mimLoss);
-    sd.identity(MIM_ACC, Mim.maskedAccuracy(sd, logits, codes, mask));
+    // the reported scalars are their ops' own outputs renamed, not identity copies: M2.1's training
+    // session hands listeners no array for an identity op, so fitPass could not read them
+    SDVariable mimLoss = Mim.maskedCrossEntropy(sd, logits, targets, mask).rename(MIM_LOSS); // []
+    Mim.maskedAccuracy(sd, logits, codes, mask).rename(MIM_ACC);
     SDVariable loss = mimLoss.mul(weightMim); // []
     if (config.clsHead()) {
       SDVariable s = ClsHead.sequence(sd, cfg, last, layers.get(config.clsHeadLayer() - 1));
@@ -122,13 +129,14 @@ public final class PretrainModel {
       s = ClsHead.sharedNorm(sd, VIT, s); // [B, T, D]
       SDVariable clsLogits =
           Mim.headLogits(sd, HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, s), d, k); // [B*N, K]
-      SDVariable clsLoss = Mim.maskedCrossEntropy(sd, clsLogits, targets, mask); // []
-      sd.identity(CLS_LOSS, clsLoss);
-      sd.identity(CLS_ACC, Mim.maskedAccuracy(sd, clsLogits, codes, mask));
+      SDVariable clsLoss =
+          Mim.maskedCrossEntropy(sd, clsLogits, targets, mask).rename(CLS_LOSS); // []
+      Mim.maskedAccuracy(sd, clsLogits, codes, mask).rename(CLS_ACC);
       loss = loss.add(clsLoss.mul(weightCls));
     }
-    sd.identity(LOSS, loss);
+    loss.rename(LOSS);
     sd.setLossVariables(LOSS);
+    loss.mul(LOSS_READOUT, 1.0); // []
     return new PretrainModel(config, sd);
   }
 
@@ -151,31 +159,58 @@ public final class PretrainModel {
     return sd.calculateGradientsAndOutputs(batch.placeholders(), metricNames(), parameters);
   }
 
+  /** What one {@link #fitPass} measured: the gradients and the scalar metrics by name. */
+  public record Pass(Map<String, INDArray> gradients, Map<String, Double> metrics) {}
+
   /**
    * The gradients of {@value #LOSS} by one {@code SameDiff.fit} pass whose own update is cancelled
-   * ({@link GradientCapture}): the same numbers as {@link #gradients}, 3-4x faster in M2.1, but
-   * without the metrics (use {@link #evaluate}, before changing the parameters).
+   * ({@link GradientCapture}), and the metrics ({@link #metricNames}) of the same forward pass: the
+   * same numbers as {@link #gradients}, 3-4x faster in M2.1, and the same metrics as {@link
+   * #evaluate} without a second forward pass. The parameters are left unchanged.
    */
-  public Map<String, INDArray> fitGradients(Batch batch) {
+  public Pass fitPass(Batch batch) {
     if (capture == null) {
-      capture = new GradientCapture();
-      sd.setTrainingConfig(
+      Map<String, String> readouts = new LinkedHashMap<>();
+      for (String name : metricNames()) {
+        readouts.put(name.equals(LOSS) ? LOSS_READOUT : name, name);
+      }
+      capture = new GradientCapture(readouts);
+      TrainingConfig.Builder tc =
           TrainingConfig.builder()
               .updater(new NoOp())
-              .dataSetFeatureMapping(IMAGES, MASK, CODES)
-              .markLabelsUnused()
-              .build());
+              .dataSetFeatureMapping(IMAGES, CODES)
+              // the mask travels as fit's "label" array: fit hands label 0 to the (no-op) metric
+              // evaluations and refuses a label array that no placeholder takes
+              .dataSetLabelMapping(MASK);
+      for (String variable : readouts.keySet()) {
+        tc.trainEvaluation(variable, 0, GradientCapture.forceOutput());
+      }
+      sd.setTrainingConfig(tc.build());
       sd.addListeners(capture);
     }
     sd.fit(
         new org.nd4j.linalg.dataset.MultiDataSet(
-            new INDArray[] {batch.images(), batch.mask(), batch.codes()}, new INDArray[0]));
-    Map<String, INDArray> g = capture.take();
+            new INDArray[] {batch.images(), batch.codes()}, new INDArray[] {batch.mask()}));
+    Map<String, INDArray> g = capture.takeGradients();
     if (g.size() != parameters.size()) {
       throw new IllegalStateException(
           "fit produced " + g.size() + " gradients for " + parameters.size() + " parameters");
     }
-    return g;
+    Map<String, Double> raw = capture.takeMetrics();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    for (String name : metricNames()) {
+      Double v = raw.get(name);
+      if (v == null) {
+        throw new IllegalStateException("fit did not compute the metric " + name);
+      }
+      metrics.put(name, v);
+    }
+    return new Pass(g, metrics);
+  }
+
+  /** The gradients alone of {@link #fitPass}. */
+  public Map<String, INDArray> fitGradients(Batch batch) {
+    return fitPass(batch).gradients();
   }
 
   /** Forward pass only: the scalar metrics by name. */
