@@ -154,9 +154,9 @@ class TransformsTest {
     }
     TwoViewTransform sizes = new TwoViewTransform(8, 20, 1, 0.5, 1, 0, null);
     Image[] w = sizes.apply(PHOTO, new SplittableRandom(1));
-    assertEquals(8, w[0].height());
-    assertEquals(20, w[1].width());
-    assertEquals(1, w[1].channels());
+    assertEquals(8, w[TwoViewTransform.TOKENIZER_VIEW].height());
+    assertEquals(20, w[TwoViewTransform.VIT_VIEW].width());
+    assertEquals(1, w[TwoViewTransform.VIT_VIEW].channels());
     assertNotEquals(w[0].size(), w[1].size());
   }
 }
