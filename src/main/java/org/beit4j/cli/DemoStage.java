@@ -142,7 +142,7 @@ public final class DemoStage {
                     0,
                     b.codebookSize(),
                     b.probeTest(),
-                    Math.min(b.probeTrain(), 5_000),
+                    Math.min(b.probeTrain(), 2_000),
                     o.seed(),
                     pixDir)));
     for (String[] p :
