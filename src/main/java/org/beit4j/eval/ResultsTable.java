@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.beit4j.train.AtomicFiles;
+import org.beit4j.train.CsvRecords;
 
 /**
  * The comparative results table of a run: one row per representation with its linear-probe, k-NN
@@ -209,7 +210,7 @@ public record ResultsTable(List<Row> rows) {
 
   /** Parses the text of {@link #toCsv}; {@code where} names it in error messages. */
   public static ResultsTable parse(String text, String where) {
-    List<List<String>> records = ResultsCsv.records(text, where);
+    List<List<String>> records = CsvRecords.parse(text, where);
     if (records.isEmpty() || !String.join(",", records.get(0)).equals(HEADER)) {
       throw new IllegalArgumentException(
           where + " is not a results table: the first line must be '" + HEADER + "'");

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.beit4j.train.CsvRecords;
 
 /**
  * A CSV file with a header line, read into columns: what {@link org.beit4j.train.MetricsCsv} writes
@@ -100,37 +101,11 @@ public final class MetricsTable {
         file, header, rows, numbers.stream().mapToInt(Integer::intValue).toArray());
   }
 
-  /** Splits one CSV line; quotes protect commas. */
+  /** Splits one CSV line ({@link CsvRecords}); fields are trimmed. */
   static String[] split(String line, Path file, int lineNumber) {
-    List<String> out = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          field.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(field.toString().trim());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    if (quoted) {
-      throw new IllegalArgumentException(
-          file + ":" + lineNumber + ": unclosed quote in '" + line + "'");
-    }
-    out.add(field.toString().trim());
-    return out.toArray(new String[0]);
+    List<List<String>> records = CsvRecords.parse(line, file + ":" + lineNumber);
+    List<String> fields = records.isEmpty() ? List.of("") : records.get(0);
+    return fields.stream().map(String::trim).toArray(String[]::new);
   }
 
   /** The file this table was read from. */

@@ -1,15 +1,23 @@
-package org.beit4j.eval;
+package org.beit4j.train;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** RFC 4180 reading for {@link ResultsTable}: quoted fields may hold commas, quotes, newlines. */
-final class ResultsCsv {
+/**
+ * RFC 4180 reading of the CSV files beit4j writes ({@link MetricsCsv}, results tables): quoted
+ * fields may hold commas, quotes and newlines.
+ */
+public final class CsvRecords {
 
-  private ResultsCsv() {}
+  private CsvRecords() {}
 
-  /** The records of {@code text}, each a list of fields; empty lines are skipped. */
-  static List<List<String>> records(String text, String where) {
+  /**
+   * The records of {@code text}, each a list of fields; empty lines are skipped.
+   *
+   * @param where names the text in errors, e.g. {@code file:line}
+   * @throws IllegalArgumentException if the text ends inside a quoted field
+   */
+  public static List<List<String>> parse(String text, String where) {
     List<List<String>> out = new ArrayList<>();
     List<String> record = new ArrayList<>();
     StringBuilder field = new StringBuilder();
@@ -50,7 +58,7 @@ final class ResultsCsv {
       }
     }
     if (quoted) {
-      throw new IllegalArgumentException(where + " ends inside a quoted field");
+      throw new IllegalArgumentException(where + ": unclosed quote (the text ends inside a field)");
     }
     if (any || field.length() > 0) {
       record.add(field.toString());
