@@ -17,6 +17,8 @@ import java.util.List;
  * @param heads attention heads of the backbone
  * @param pretrainSteps MIM steps of each of the two pretraining runs
  * @param pretrainBatch images per MIM step
+ * @param pretrainLearningRate peak MIM learning rate (0 = {@link
+ *     org.beit4j.pretrain.PretrainConfig#of}'s)
  * @param probeTrain labelled training images of the linear probe and k-NN
  * @param probeTest held-out images they are scored on
  * @param fineTuneEpochs fine-tuning epochs of the ViT rows (0 = no fine-tuning column)
@@ -35,6 +37,7 @@ public record DemoBudget(
     int heads,
     int pretrainSteps,
     int pretrainBatch,
+    double pretrainLearningRate,
     int probeTrain,
     int probeTest,
     int fineTuneEpochs,
@@ -63,6 +66,10 @@ public record DemoBudget(
             "budget " + name + ": steps, sizes and image counts must be >= 1, got " + v);
       }
     }
+    if (!(pretrainLearningRate >= 0) || Double.isInfinite(pretrainLearningRate)) {
+      throw new IllegalArgumentException(
+          "budget " + name + ": pretrainLearningRate must be >= 0, got " + pretrainLearningRate);
+    }
     Presets.nonNegative("teacherEpochs", teacherEpochs);
     Presets.nonNegative("teacherTrainLimit", teacherTrainLimit);
     Presets.nonNegative("probeTest", probeTest);
@@ -89,6 +96,7 @@ public record DemoBudget(
         3,
         200,
         64,
+        0,
         5_000,
         1_000,
         0,
@@ -114,6 +122,7 @@ public record DemoBudget(
         3,
         3_000,
         64,
+        0,
         60_000,
         10_000,
         1,
@@ -122,7 +131,8 @@ public record DemoBudget(
 
   /** Seconds-sized stages for tests: tiny teacher, tokenizer and ViT, a few hundred images. */
   public static DemoBudget test() {
-    return new DemoBudget("test", "test", 1, 256, 6, 64, "test", 2, 32, 2, 3, 16, 300, 100, 0, 0);
+    return new DemoBudget(
+        "test", "test", 1, 256, 6, 64, "test", 2, 32, 2, 3, 16, 0, 300, 100, 0, 0);
   }
 
   /** The budget called {@code name} (one of {@link #NAMES}). */

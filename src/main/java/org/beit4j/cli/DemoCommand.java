@@ -60,6 +60,13 @@ final class DemoCommand implements Callable<Integer> {
           "Complete the run in --out: keep its finished stages, continue its pretraining.")
   boolean resume;
 
+  @Option(
+      names = "--sequential",
+      description =
+          "Run every stage on this thread, one after another (default: the pixel-token baseline"
+              + " runs alongside on a second thread when the machine has two or more cores).")
+  boolean sequential;
+
   DemoStage.Options options() {
     try {
       if (resume && out == null) {
@@ -71,7 +78,8 @@ final class DemoCommand implements Callable<Integer> {
               : Path.of(
                   "runs",
                   LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-      return new DemoStage.Options(DemoBudget.named(preset), dir, seed, resume);
+      boolean parallel = !sequential && Runtime.getRuntime().availableProcessors() >= 2;
+      return new DemoStage.Options(DemoBudget.named(preset), dir, seed, resume, parallel);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

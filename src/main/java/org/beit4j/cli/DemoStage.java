@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.beit4j.Beit4j;
@@ -14,6 +18,7 @@ import org.beit4j.eval.FineTuneConfig;
 import org.beit4j.eval.FrozenEvalConfig;
 import org.beit4j.eval.ResultsTable;
 import org.beit4j.nn.VisionTransformer;
+import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.report.RunReport;
 import org.beit4j.train.AtomicFiles;
 import org.beit4j.train.Provenance;
@@ -47,8 +52,10 @@ public final class DemoStage {
    * @param out the run directory
    * @param seed seeds every stage
    * @param resume keep the stages already done in {@code out}
+   * @param parallel run the pixel-token baseline (stages 3 and 5) on a second thread, alongside
+   *     stages 1, 2 and 4; worth it with two or more cores
    */
-  public record Options(DemoBudget budget, Path out, long seed, boolean resume) {
+  public record Options(DemoBudget budget, Path out, long seed, boolean resume, boolean parallel) {
 
     /** Validates every field. */
     public Options {
@@ -82,97 +89,26 @@ public final class DemoStage {
     log.info("demo '{}' in {}", b.name(), run.toAbsolutePath());
 
     Path teacherDir = run.resolve("teacher");
-    stage(
-        1,
-        "teacher",
-        times,
-        run,
-        done(teacherDir.resolve(Provenance.FILE_NAME)),
-        () ->
-            TeacherStage.run(
-                new TeacherStage.Options(
-                    b.teacherPreset(),
-                    DataSource.FASHION_MNIST,
-                    b.teacherEpochs(),
-                    b.teacherTrainLimit(),
-                    0,
-                    0,
-                    0,
-                    o.seed(),
-                    teacherDir)));
-    double teacherAcc = Artefacts.cnnTeacher(teacherDir).testAccuracy();
-
-    String tokPreset = "test".equals(b.name()) ? "test" : "fashion-mnist";
-    Path tokDir = run.resolve("tokenizer");
-    stage(
-        2,
-        "tokenizer",
-        times,
-        run,
-        done(tokDir.resolve(Provenance.FILE_NAME)),
-        () ->
-            TokenizerStage.run(
-                new TokenizerStage.Options(
-                    "vqkd",
-                    TeacherSource.cnn(teacherDir),
-                    tokPreset,
-                    DataSource.FASHION_MNIST,
-                    b.tokenizerSteps(),
-                    0,
-                    b.codebookSize(),
-                    b.probeTest(),
-                    1,
-                    o.seed(),
-                    tokDir)));
-    Path pixDir = run.resolve("pixel-tokenizer");
-    stage(
-        3,
-        "pixel-tokenizer",
-        times,
-        run,
-        done(pixDir.resolve(Provenance.FILE_NAME)),
-        () ->
-            TokenizerStage.run(
-                new TokenizerStage.Options(
-                    "pixel-kmeans",
-                    null,
-                    tokPreset,
-                    DataSource.FASHION_MNIST,
-                    0,
-                    0,
-                    b.codebookSize(),
-                    b.probeTest(),
-                    Math.min(b.probeTrain(), 2_000),
-                    o.seed(),
-                    pixDir)));
-    for (String[] p :
-        new String[][] {{"pretrain", "tokenizer"}, {"pretrain-pixel", "pixel-tokenizer"}}) {
-      Path dir = run.resolve(p[0]);
-      stage(
-          p[0].equals("pretrain") ? 4 : 5,
-          p[0],
-          times,
-          run,
-          done(dir.resolve("backbone").resolve(org.beit4j.pretrain.Pretrainer.BACKBONE_FILE)),
-          () ->
-              PretrainStage.run(
-                  new PretrainStage.Options(
-                      run.resolve(p[1]),
-                      b.vit(),
-                      b.depth(),
-                      b.width(),
-                      b.heads(),
-                      b.pretrainSteps(),
-                      b.pretrainBatch(),
-                      true,
-                      0,
-                      b.checkpointEvery(),
-                      DataSource.FASHION_MNIST,
-                      false,
-                      o.seed(),
-                      dir,
-                      PretrainStage.latestCheckpoint(dir).isPresent())));
+    // The pixel-token baseline (e) needs neither the teacher nor the VQ-KD tokenizer: with a second
+    // core it runs alongside stages 1, 2 and 4 on its own thread (ND4J runs ops on the calling
+    // thread, one core each with OMP_NUM_THREADS=1).
+    Runnable baseline = () -> pixelBaseline(b, o.seed(), run, times);
+    ExecutorService side =
+        o.parallel() ? Executors.newSingleThreadExecutor(DemoStage::thread) : null;
+    Future<?> sideRun = side == null ? null : side.submit(baseline);
+    try {
+      teacherChain(b, o.seed(), run, times, teacherDir);
+      if (sideRun == null) {
+        baseline.run();
+      } else {
+        join(sideRun);
+      }
+    } finally {
+      if (side != null) {
+        side.shutdownNow();
+      }
     }
+    double teacherAcc = Artefacts.cnnTeacher(teacherDir).testAccuracy();
 
     String note =
         String.format(
@@ -203,6 +139,141 @@ public final class DemoStage {
     return new Result(run, table, report[0].markdown(), times, teacherAcc);
   }
 
+  /** Stages 1, 2 and 4: teacher, VQ-KD tokenizer, MIM against its tokens. */
+  private static void teacherChain(
+      DemoBudget b, long seed, Path run, Map<String, Double> times, Path teacherDir) {
+    stage(
+        1,
+        "teacher",
+        times,
+        run,
+        done(teacherDir.resolve(Provenance.FILE_NAME)),
+        () ->
+            TeacherStage.run(
+                new TeacherStage.Options(
+                    b.teacherPreset(),
+                    DataSource.FASHION_MNIST,
+                    b.teacherEpochs(),
+                    b.teacherTrainLimit(),
+                    0,
+                    0,
+                    0,
+                    seed,
+                    teacherDir)));
+    Path tokDir = run.resolve("tokenizer");
+    stage(
+        2,
+        "tokenizer",
+        times,
+        run,
+        done(tokDir.resolve(Provenance.FILE_NAME)),
+        () ->
+            TokenizerStage.run(
+                new TokenizerStage.Options(
+                    "vqkd",
+                    TeacherSource.cnn(teacherDir),
+                    tokenizerPreset(b),
+                    DataSource.FASHION_MNIST,
+                    b.tokenizerSteps(),
+                    0,
+                    b.codebookSize(),
+                    b.probeTest(),
+                    1,
+                    seed,
+                    tokDir)));
+    pretrain(4, "pretrain", tokDir, b, seed, run, times);
+  }
+
+  /** Stages 3 and 5: pixel k-means tokenizer, MIM against its tokens. */
+  private static void pixelBaseline(DemoBudget b, long seed, Path run, Map<String, Double> times) {
+    Path pixDir = run.resolve("pixel-tokenizer");
+    stage(
+        3,
+        "pixel-tokenizer",
+        times,
+        run,
+        done(pixDir.resolve(Provenance.FILE_NAME)),
+        () ->
+            TokenizerStage.run(
+                new TokenizerStage.Options(
+                    "pixel-kmeans",
+                    null,
+                    tokenizerPreset(b),
+                    DataSource.FASHION_MNIST,
+                    0,
+                    0,
+                    b.codebookSize(),
+                    b.probeTest(),
+                    Math.min(b.probeTrain(), 2_000),
+                    seed,
+                    pixDir)));
+    pretrain(5, "pretrain-pixel", pixDir, b, seed, run, times);
+  }
+
+  /** MIM against the tokenizer in {@code tokDir}, into {@code run/name}, resuming if started. */
+  private static void pretrain(
+      int index,
+      String name,
+      Path tokDir,
+      DemoBudget b,
+      long seed,
+      Path run,
+      Map<String, Double> times) {
+    Path dir = run.resolve(name);
+    stage(
+        index,
+        name,
+        times,
+        run,
+        done(dir.resolve("backbone").resolve(Pretrainer.BACKBONE_FILE)),
+        () ->
+            PretrainStage.run(
+                new PretrainStage.Options(
+                    tokDir,
+                    b.vit(),
+                    b.depth(),
+                    b.width(),
+                    b.heads(),
+                    b.pretrainSteps(),
+                    b.pretrainBatch(),
+                    true,
+                    b.pretrainLearningRate(),
+                    b.checkpointEvery(),
+                    DataSource.FASHION_MNIST,
+                    false,
+                    seed,
+                    dir,
+                    PretrainStage.latestCheckpoint(dir).isPresent())));
+  }
+
+  private static String tokenizerPreset(DemoBudget b) {
+    return "test".equals(b.name()) ? "test" : "fashion-mnist";
+  }
+
+  private static Thread thread(Runnable r) {
+    Thread t = new Thread(r, "demo-pixel-baseline");
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** Waits for the side thread, rethrowing what it threw. */
+  private static void join(Future<?> f) {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("interrupted while waiting for the pixel-token baseline");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw new CliException("the pixel-token baseline failed: " + e.getCause());
+    }
+  }
+
   /** Runs one stage unless it is already done, timing it into {@link #TIMES_FILE}. */
   private static void stage(
       int index,
@@ -219,8 +290,10 @@ public final class DemoStage {
     long t0 = System.nanoTime();
     work.get();
     double s = (System.nanoTime() - t0) / 1e9;
-    times.merge(name, s, Double::sum); // a resumed stage adds to its earlier time
-    writeTimes(run, times);
+    synchronized (times) { // the two threads' stages share the file
+      times.merge(name, s, Double::sum); // a resumed stage adds to its earlier time
+      writeTimes(run, times);
+    }
     log.info("[{}/{}] {} done in {} s", index, STAGES, name, Math.round(s));
   }
 

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
@@ -241,6 +242,9 @@ public final class Pretrainer {
    * an uninterrupted one would (for an iterator that repeats its order after reset); at its end it
    * is reset and continues (a new epoch). Writes a checkpoint every {@code checkpointEvery} steps
    * and, when {@code totalSteps} is reached, the final checkpoint and the backbone export.
+   *
+   * @throws CancellationException when the calling thread is interrupted; it is checked between
+   *     steps, so the files written so far stay whole
    */
   public List<StepMetrics> train(MultiDataSetIterator data, long untilStep) {
     long until = Math.min(untilStep, config.totalSteps());
@@ -256,8 +260,13 @@ public final class Pretrainer {
         runDir == null
             ? null
             : MetricsCsv.open(runDir.resolve("metrics.csv"), StepMetrics.HEADER, step);
-    try (ProgressBar bar = new ProgressBar("pretrain", until - step, "img")) {
+    String label = runDir == null ? "pretrain" : String.valueOf(runDir.getFileName());
+    try (ProgressBar bar = new ProgressBar(label, until - step, "img")) {
       while (step < until) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new CancellationException(
+              "pretraining interrupted after step " + step + "; its newest checkpoint is kept");
+        }
         MultiDataSet batch = nextBatch(data);
         StepMetrics m = step(batch);
         done.add(m);

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A one-line terminal progress bar for long loops: {@code teacher [#####.....] 512/1024 50% 12.3
@@ -12,11 +13,15 @@ import java.util.Map;
  * <p>It writes to standard error, redraws at most every {@code minIntervalMillis} and always on the
  * last step, and ends with a newline. When standard error is not a terminal (CI logs, notebooks)
  * each redraw is its own line, so logs stay readable; set {@code minIntervalMillis} accordingly.
+ * Only one bar at a time redraws in place; bars running alongside it (another thread) print lines.
  * Metrics are shown in the order they were first set.
  */
 public final class ProgressBar implements AutoCloseable {
 
   private static final int WIDTH = 24;
+
+  /** Whether a bar is redrawing its line in place; a second bar meanwhile prints whole lines. */
+  private static final AtomicBoolean IN_PLACE_TAKEN = new AtomicBoolean();
 
   private final String label;
   private final long total;
@@ -31,6 +36,7 @@ public final class ProgressBar implements AutoCloseable {
   private long lastDrawNanos;
   private boolean drawn;
   private boolean closed;
+  private boolean released;
 
   /**
    * @param label what is running, e.g. "tokenizer"
@@ -52,7 +58,8 @@ public final class ProgressBar implements AutoCloseable {
     this.unit = unit;
     this.out = out;
     this.minIntervalNanos = minIntervalMillis * 1_000_000L;
-    this.inPlace = System.console() != null && out == System.err;
+    this.inPlace =
+        System.console() != null && out == System.err && IN_PLACE_TAKEN.compareAndSet(false, true);
   }
 
   /** Sets a metric shown after the bar; doubles are printed with 4 significant decimals. */
@@ -95,6 +102,7 @@ public final class ProgressBar implements AutoCloseable {
       out.print("\r" + text);
       if (done == total) {
         out.println();
+        release();
       }
     } else {
       out.println(text);
@@ -122,5 +130,13 @@ public final class ProgressBar implements AutoCloseable {
       out.println();
     }
     closed = true;
+    release();
+  }
+
+  private void release() {
+    if (inPlace && !released) {
+      released = true;
+      IN_PLACE_TAKEN.set(false);
+    }
   }
 }

@@ -1,12 +1,14 @@
 package org.beit4j.pretrain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import org.beit4j.config.VitConfig;
 import org.beit4j.nn.VisionTransformer;
@@ -95,6 +97,31 @@ class PretrainerTest {
     assertEquals("backbone", Provenance.load(b.resolve("backbone")).kind());
     assertEquals(4, Provenance.load(b.resolve("backbone")).steps());
     exportLoadsAsVisionTransformerWithoutPretrainingParts(cfg, resumed, b);
+  }
+
+  @Test
+  void anInterruptedThreadStopsBetweenStepsAndKeepsWholeFiles() throws Exception {
+    List<MultiDataSet> data = Synthetic.batches(2, 4, 28, 6);
+    Path dir = tmp.resolve("interrupted");
+    Pretrainer t = Pretrainer.create(config(4, 1), tokenizer(), dir);
+    t.train(new Synthetic.ListIterator(data), 1);
+    Thread.currentThread().interrupt();
+    try {
+      CancellationException e =
+          assertThrows(
+              CancellationException.class, () -> t.train(new Synthetic.ListIterator(data), 4));
+      assertTrue(e.getMessage().contains("after step 1"), e.getMessage());
+    } finally {
+      assertTrue(Thread.interrupted(), "the interrupt flag is left for the caller");
+    }
+    assertEquals(1, t.stepsDone());
+    assertEquals(2, Files.readAllLines(dir.resolve("metrics.csv")).size());
+    assertTrue(Files.isDirectory(dir.resolve("checkpoint-00000001")));
+    assertFalse(Files.exists(dir.resolve("final")));
+    // and the run resumes from that checkpoint
+    Pretrainer resumed =
+        Pretrainer.resume(dir.resolve("checkpoint-00000001"), config(4, 1), tokenizer(), dir);
+    assertEquals(3, resumed.train(new Synthetic.ListIterator(data), 4).size());
   }
 
   private void exportLoadsAsVisionTransformerWithoutPretrainingParts(
