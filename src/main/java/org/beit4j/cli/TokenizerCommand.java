@@ -115,6 +115,12 @@ final class TokenizerCommand implements Callable<Integer> {
   int batch;
 
   @Option(
+      names = "--lr",
+      defaultValue = "0",
+      description = "VQ-KD peak learning rate (default 0 = the preset's, 1e-3 for fashion-mnist).")
+  double learningRate;
+
+  @Option(
       names = "--codebook-size",
       defaultValue = "0",
       description = "Number of codes (default 0 = the preset's).")
@@ -155,6 +161,7 @@ final class TokenizerCommand implements Callable<Integer> {
           data,
           steps,
           batch,
+          learningRate,
           codebookSize,
           evalImages,
           kmeansImages,

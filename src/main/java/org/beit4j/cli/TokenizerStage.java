@@ -64,6 +64,7 @@ public final class TokenizerStage {
    * @param data {@code fashion-mnist} or an image folder
    * @param steps training steps, 0 = the preset's (VQ-KD only)
    * @param batch images per step, 0 = the preset's (VQ-KD only)
+   * @param learningRate peak learning rate, 0 = the preset's (VQ-KD only)
    * @param codebookSize codes, 0 = the preset's
    * @param evalImages held-out images the final codebook health is measured on, 0 = all
    * @param kmeansImages images whose patches pixel k-means clusters
@@ -77,6 +78,7 @@ public final class TokenizerStage {
       String data,
       int steps,
       int batch,
+      double learningRate,
       int codebookSize,
       int evalImages,
       int kmeansImages,
@@ -95,6 +97,9 @@ public final class TokenizerStage {
       Presets.notBlank("data", data);
       Presets.nonNegative("steps", steps);
       Presets.nonNegative("batch", batch);
+      if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+        throw new IllegalArgumentException("learningRate must be >= 0, got " + learningRate);
+      }
       Presets.nonNegative("codebookSize", codebookSize);
       Presets.nonNegative("evalImages", evalImages);
       if (kmeansImages < 1) {
@@ -201,6 +206,9 @@ public final class TokenizerStage {
     }
     if (o.batch() > 0) {
       c = c.withBatchSize(o.batch());
+    }
+    if (o.learningRate() > 0) {
+      c = c.withLearningRate(o.learningRate());
     }
     if (o.codebookSize() > 0) {
       c = c.withQuantizer(c.quantizer().withCodebookSize(o.codebookSize()));

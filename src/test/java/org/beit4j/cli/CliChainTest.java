@@ -155,7 +155,7 @@ class CliChainTest {
     TokenizerStage.Result k =
         TokenizerStage.run(
             new TokenizerStage.Options(
-                "pixel-kmeans", null, "test", "fashion-mnist", 0, 0, 16, 200, 128, 3, tok));
+                "pixel-kmeans", null, "test", "fashion-mnist", 0, 0, 0, 16, 200, 128, 3, tok));
     assertEquals(Artefacts.TokenizerKind.PIXEL_KMEANS, Artefacts.tokenizerKind(tok));
     assertEquals(16, PixelKMeansTokenizer.load(tok).codebookSize());
     assertTrue(k.health().usedFraction() > 0.5, k.health().toString());
