@@ -40,7 +40,8 @@ final class ProbeCommand implements Callable<Integer> {
       paramLabel = "NAME=KIND[:PATH]",
       description =
           "A row (repeatable): KIND pixels, random (a fresh ViT shaped like the backbone at PATH),"
-              + " teacher (a CNN teacher directory) or backbone (backbone.sd or its directory).")
+              + " teacher (a CNN teacher directory), backbone (backbone.sd or its directory) or"
+              + " tokens (a tokenizer directory: each image's histogram of codes).")
   List<String> sources = new ArrayList<>();
 
   @Option(

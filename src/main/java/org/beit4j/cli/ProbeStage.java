@@ -43,7 +43,9 @@ public final class ProbeStage {
     /** The mean of a CNN teacher's patch features ({@code path} = the teacher's directory). */
     TEACHER,
     /** A pretrained backbone ({@code path} = {@code backbone.sd} or the directory holding it). */
-    BACKBONE
+    BACKBONE,
+    /** The bag of a tokenizer's codes per image ({@code path} = the tokenizer's directory). */
+    TOKENS
   }
 
   /**
@@ -149,6 +151,8 @@ public final class ProbeStage {
             s.path().resolve(CnnTeacher.GRAPH_FILE),
             "CNN teacher of source " + s.name(),
             "--source " + s.name() + "=teacher:DIR; made by `bin/beit4j teacher`");
+      } else if (s.kind() == Kind.TOKENS) {
+        Artefacts.tokenizerKind(s.path());
       } else if (s.kind() != Kind.PIXELS) {
         backboneFile(s);
       }
@@ -183,6 +187,7 @@ public final class ProbeStage {
       case PIXELS -> new FeatureSource(s.name(), describe(s), FeatureSource.pixels().extractor());
       case TEACHER -> FeatureSource.teacher(s.name(), describe(s), Artefacts.cnnTeacher(s.path()));
       case RANDOM, BACKBONE -> FeatureSource.vit(s.name(), describe(s), vit(s, pool), pool, null);
+      case TOKENS -> FeatureSource.tokens(s.name(), describe(s), Artefacts.tokenizer(s.path()));
     };
   }
 
@@ -206,6 +211,7 @@ public final class ProbeStage {
       case RANDOM -> "randomly initialised ViT of the shape of " + s.path();
       case TEACHER -> "mean of the teacher's patch features, " + s.path();
       case BACKBONE -> "pretrained backbone " + s.path();
+      case TOKENS -> "bag of the visual words of the tokenizer " + s.path();
     };
   }
 
@@ -223,7 +229,10 @@ public final class ProbeStage {
             + ":PATH; made by `bin/beit4j pretrain`");
   }
 
-  /** Rows for a demo run directory, in the order of issue 6's table. */
+  /**
+   * Rows for a demo run directory, in the order of issue 6's table, then the bags of words of the
+   * two tokenizers: how much class information each MIM target carries.
+   */
   static List<Source> demoSources(Path run, String teacherNote) {
     Path backbone = run.resolve("pretrain").resolve("backbone");
     List<Source> s = new ArrayList<>();
@@ -252,6 +261,19 @@ public final class ProbeStage {
             Kind.BACKBONE,
             run.resolve("pretrain-pixel").resolve("backbone"),
             "same MIM and [CLS] head on k-means codes of raw 4x4 patches (BEiT v1-like)"));
+    s.add(
+        new Source(
+            "(f) VQ-KD words",
+            Kind.TOKENS,
+            run.resolve("tokenizer"),
+            "no backbone: the histogram of each image's VQ-KD codes, the targets (d) learns to"
+                + " predict"));
+    s.add(
+        new Source(
+            "(g) pixel words",
+            Kind.TOKENS,
+            run.resolve("pixel-tokenizer"),
+            "no backbone: the histogram of each image's pixel k-means codes, the targets of (e)"));
     return s;
   }
 }

@@ -6,6 +6,7 @@ import org.beit4j.Beit4j;
 import org.beit4j.data.ChannelStats;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.tokenizer.Teacher;
+import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.train.ProgressBar;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A named way to turn images into one feature vector each, the unit a row of the results table
- * measures: raw pixels, a ViT backbone ([CLS] or mean-pooled) or a teacher.
+ * measures: raw pixels, a ViT backbone ([CLS] or mean-pooled), a teacher or a tokenizer's words.
  *
  * <p>Every source takes raw pixels {@code [B, C, H, W]} in [0, 1] (the {@link Teacher} contract)
  * and applies its own preprocessing, so one set of images in memory serves all of them.
@@ -84,6 +85,30 @@ public record FeatureSource(
   public static FeatureSource teacher(String name, String description, Teacher teacher) {
     return new FeatureSource(
         name, description, x -> teacher.patchFeatures(x).castTo(DataType.FLOAT).mean(1)); // [B, Dt]
+  }
+
+  /**
+   * The bag of a tokenizer's visual words, {@code [B, K]}: the normalised histogram of each image's
+   * codes ({@link BagOfVisualWords#histogram}). Probed, it measures how much class information the
+   * MIM targets carry, an upper reference for what predicting them can teach a backbone.
+   */
+  public static FeatureSource tokens(String name, String description, VisualTokenizer tokenizer) {
+    return new FeatureSource(
+        name,
+        description,
+        x -> {
+          int[][] words = tokenizer.tokenize(x); // [B][N]
+          int k = tokenizer.codebookSize();
+          float[][] h = new float[words.length][];
+          for (int i = 0; i < words.length; i++) {
+            double[] row = BagOfVisualWords.histogram(words[i], k);
+            h[i] = new float[k];
+            for (int q = 0; q < k; q++) {
+              h[i][q] = (float) row[q];
+            }
+          }
+          return Nd4j.create(h); // [B, K]
+        });
   }
 
   /** {@code (x - mean[c]) / std[c]} per channel of {@code [B, C, H, W]}, in a copy; null: x. */

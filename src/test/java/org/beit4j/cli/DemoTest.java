@@ -47,7 +47,14 @@ class DemoTest {
     }
     ResultsTable table = ResultsTable.load(run.resolve("eval/results.csv"));
     assertEquals(
-        List.of("(a) pixels", "(b) random ViT", "(c) teacher", "(d) BEiT v2", "(e) pixel tokens"),
+        List.of(
+            "(a) pixels",
+            "(b) random ViT",
+            "(c) teacher",
+            "(d) BEiT v2",
+            "(e) pixel tokens",
+            "(f) VQ-KD words",
+            "(g) pixel words"),
         table.rows().stream().map(ResultsTable.Row::name).toList());
     for (ResultsTable.Row row : table.rows()) {
       assertTrue(row.linearTop1() >= 0 && row.linearTop1() <= 1, row.toString());

@@ -12,6 +12,7 @@ import org.beit4j.data.SyntheticImages;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.VisionTransformer.Pool;
 import org.beit4j.tokenizer.Teacher;
+import org.beit4j.tokenizer.VisualTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -77,6 +78,42 @@ class FeatureSourceTest {
     // patch features of image b: (b + n, -n) for n = 0..3; means (b + 1.5, -1.5)
     assertEquals(2.5, f.getDouble(1, 0), 1e-6);
     assertEquals(-1.5, f.getDouble(2, 1), 1e-6);
+  }
+
+  @Test
+  void tokenFeaturesAreEachImagesHistogramOfCodes() {
+    // image b gets the codes {b, b, 0, 3} on a 2 x 2 grid of a 4-code vocabulary
+    VisualTokenizer tok =
+        new VisualTokenizer() {
+          @Override
+          public int[][] tokenize(INDArray x) {
+            int[][] w = new int[(int) x.size(0)][];
+            for (int b = 0; b < w.length; b++) {
+              w[b] = new int[] {b, b, 0, 3};
+            }
+            return w;
+          }
+
+          @Override
+          public int codebookSize() {
+            return 4;
+          }
+
+          @Override
+          public int gridSize() {
+            return 2;
+          }
+
+          @Override
+          public String id() {
+            return "fixed";
+          }
+        };
+    INDArray f = FeatureSource.tokens("w", "fixed words", tok).features(images.images(0, 3));
+    assertArrayEquals(new long[] {3, 4}, f.shape());
+    assertArrayEquals(new float[] {0.75f, 0, 0, 0.25f}, f.getRow(0).toFloatVector(), 1e-6f);
+    assertArrayEquals(new float[] {0.25f, 0.5f, 0, 0.25f}, f.getRow(1).toFloatVector(), 1e-6f);
+    assertArrayEquals(new float[] {0.25f, 0, 0.5f, 0.25f}, f.getRow(2).toFloatVector(), 1e-6f);
   }
 
   @Test
