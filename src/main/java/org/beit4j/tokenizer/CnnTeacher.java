@@ -19,14 +19,13 @@ import org.beit4j.data.TransformConfig;
 import org.beit4j.train.AtomicFiles;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Provenance;
+import org.beit4j.train.WarmupCosineSchedule;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.schedule.PolySchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +71,7 @@ public final class CnnTeacher implements Teacher {
   private static final String CONFIG_PREFIX = "config.";
   private static final int EVAL_BATCH = 500;
   private static final int METRIC_EVERY = 20;
+  private static final int WARMUP_DIVISOR = 50;
 
   private final CnnTeacherConfig config;
   private final SameDiff sd;
@@ -108,8 +108,9 @@ public final class CnnTeacher implements Teacher {
     ImageBatchIterator it = ImageBatchIterator.of(train, transform, loader);
     int stepsPerEpoch = (it.imagesPerEpoch() + config.batchSize() - 1) / config.batchSize();
     int total = stepsPerEpoch * config.epochs();
-    // linear decay of the step size to 0 over the run
-    Adam adam = new Adam(new PolySchedule(ScheduleType.ITERATION, config.learningRate(), 1, total));
+    // linear warm-up over the first 2% of the steps, then a half cosine down to 0
+    int warmup = Math.max(1, total / WARMUP_DIVISOR);
+    Adam adam = new Adam(new WarmupCosineSchedule(config.learningRate(), 0, warmup, total));
     sd.setTrainingConfig(
         new TrainingConfig.Builder()
             .updater(adam)

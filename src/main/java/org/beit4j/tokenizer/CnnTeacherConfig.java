@@ -30,6 +30,10 @@ import java.util.Map;
  * @param gridHead the supervised head: {@code false} = linear on the mean of the patch features
  *     (global average pooling), {@code true} = linear on all patch features side by side (one
  *     weight matrix per grid position), which lets the classifier use where a feature is
+ * @param norm per-position LayerNorm over the channels after every hidden convolution (before its
+ *     ReLU; ConvNeXt style): no running statistics, so the training and inference graphs are equal
+ * @param headHidden width of a hidden GELU layer in the mean-pooled head ({@code mean -> Linear ->
+ *     GELU -> Linear}); 0 = the head is one linear map. Ignored with {@code gridHead}
  */
 public record CnnTeacherConfig(
     int channels,
@@ -46,7 +50,9 @@ public record CnnTeacherConfig(
     double flipProbability,
     int trainLimit,
     long seed,
-    boolean gridHead) {
+    boolean gridHead,
+    boolean norm,
+    int headHidden) {
 
   /** Validates every field. */
   public CnnTeacherConfig {
@@ -78,6 +84,10 @@ public record CnnTeacherConfig(
     if (trainLimit < 0) {
       throw new IllegalArgumentException("trainLimit must be >= 0 (0 = all), got " + trainLimit);
     }
+    if (headHidden < 0) {
+      throw new IllegalArgumentException(
+          "headHidden must be >= 0 (0 = linear head), got " + headHidden);
+    }
   }
 
   /**
@@ -93,7 +103,8 @@ public record CnnTeacherConfig(
    * features, and these are the semantic ones.
    */
   public static CnnTeacherConfig fashionMnist() {
-    return new CnnTeacherConfig(1, 28, 16, 32, 64, 1, 64, 10, 2, 128, 3e-3, 0, 0, 42, false);
+    return new CnnTeacherConfig(
+        1, 28, 16, 32, 64, 1, 64, 10, 2, 128, 3e-3, 0, 0, 42, false, false, 0);
   }
 
   /**
@@ -101,7 +112,7 @@ public record CnnTeacherConfig(
    * 256 images.
    */
   public static CnnTeacherConfig test() {
-    return new CnnTeacherConfig(1, 28, 4, 8, 8, 1, 16, 10, 1, 32, 1e-2, 0, 256, 7, false);
+    return new CnnTeacherConfig(1, 28, 4, 8, 8, 1, 16, 10, 1, 32, 1e-2, 0, 256, 7, false, false, 0);
   }
 
   /** Patches per side of the feature grid, {@code imageSize / 4}. */
@@ -126,7 +137,9 @@ public record CnnTeacherConfig(
         flipProbability,
         trainLimit,
         seed,
-        gridHead);
+        gridHead,
+        norm,
+        headHidden);
   }
 
   /** A copy with this training subset size (0 = all). */
@@ -146,7 +159,9 @@ public record CnnTeacherConfig(
         flipProbability,
         n,
         seed,
-        gridHead);
+        gridHead,
+        norm,
+        headHidden);
   }
 
   /** A copy with this seed. */
@@ -166,7 +181,9 @@ public record CnnTeacherConfig(
         flipProbability,
         trainLimit,
         s,
-        gridHead);
+        gridHead,
+        norm,
+        headHidden);
   }
 
   /** The fields as strings, for provenance files; {@link #fromMap} reads them back. */
@@ -187,6 +204,8 @@ public record CnnTeacherConfig(
     m.put("trainLimit", Integer.toString(trainLimit));
     m.put("seed", Long.toString(seed));
     m.put("gridHead", Boolean.toString(gridHead));
+    m.put("norm", Boolean.toString(norm));
+    m.put("headHidden", Integer.toString(headHidden));
     return m;
   }
 
@@ -211,7 +230,9 @@ public record CnnTeacherConfig(
         Double.parseDouble(field(m, "flipProbability")),
         i(m, "trainLimit"),
         Long.parseLong(field(m, "seed")),
-        Boolean.parseBoolean(m.getOrDefault("gridHead", "false")));
+        Boolean.parseBoolean(m.getOrDefault("gridHead", "false")),
+        Boolean.parseBoolean(m.getOrDefault("norm", "false")),
+        Integer.parseInt(m.getOrDefault("headHidden", "0").trim()));
   }
 
   private static int i(Map<String, String> m, String key) {
