@@ -18,21 +18,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * pixels [B, C, S, S] in [0, 1]
  *   -> standardise, to NHWC             [B, S, S, C]
- *   -> conv3x3 s1, ReLU   cnn/conv1     [B, S, S, w1]
- *   -> conv3x3 s2, ReLU   cnn/conv2     [B, S/2, S/2, w2]
- *   -> conv3x3 s2, ReLU   cnn/conv3     [B, S/4, S/4, w3]
- *   -> gridConvs x (conv3x3 s1, ReLU)   cnn/grid1, ...   [B, G, G, w3]
- *   -> conv1x1 (linear)   cnn/proj      [B, G, G, Dt]       G = S/4
- *   -> cnn/features                     [B, G*G, Dt]        (row-major patches)
- *   -> mean over patches, linear        cnn/head  logits [B, K]
+ *   -> conv3x3 s1, [LN], ReLU   cnn/conv1     [B, S, S, w1]
+ *   -> conv3x3 s2, [LN], ReLU   cnn/conv2     [B, S/2, S/2, w2]
+ *   -> conv3x3 s2, [LN], ReLU   cnn/conv3     [B, S/4, S/4, w3]
+ *   -> gridConvs x (conv3x3 s1, [LN], ReLU)   cnn/grid1, ...   [B, G, G, w3]
+ *   -> conv1x1 (linear)         cnn/proj      [B, G, G, Dt]       G = S/4
+ *   -> cnn/features                           [B, G*G, Dt]        (row-major patches)
+ *   -> mean over patches, [Linear, GELU], Linear   cnn/head  logits [B, K]
  * </pre>
+ *
+ * <p>{@code [LN]}: the per-position LayerNorm over channels of {@link #channelNorm} when {@code
+ * norm}; {@code [Linear, GELU]}: the hidden layer of {@link #mlpHead} when {@code headHidden > 0}.
  *
  * <p>Each patch feature sees a {@code 9 + 8 * gridConvs} pixel square (9x9 without the grid
  * convolutions): average pooling of purely local features caps the accuracy, so the preset mixes
  * neighbouring patches once on the grid (17x17 pixels, most of a 28x28 item).
  *
  * <p>Weights are He-normal ({@code std = sqrt(2 / fan_in)}, truncated at 2 std): without
- * normalisation layers the 0.02 of ViTs would shrink the activations layer by layer.
+ * normalisation layers (norm off) the 0.02 of ViTs would shrink the activations layer by layer.
  */
 final class CnnTeacherNet {
 
