@@ -22,7 +22,8 @@ import java.util.Map;
  * @param numClasses classes of the supervised head
  * @param epochs passes over the training set
  * @param batchSize images per Adam step
- * @param learningRate initial Adam step size; it decays linearly to 0 over the run
+ * @param learningRate peak Adam step size, reached after a linear warm-up over the first 2% of the
+ *     steps; then it follows a half cosine down to 0 at the end of the run
  * @param flipProbability probability of a left-right mirror of a training image (mild
  *     augmentation), in [0, 1]
  * @param trainLimit train on a seeded random subset of this many images; 0 = all
