@@ -129,7 +129,9 @@ public final class TeacherStage {
         p.flipProbability(),
         o.trainLimit() == 0 ? p.trainLimit() : o.trainLimit(),
         o.seed(),
-        p.gridHead());
+        p.gridHead(),
+        p.norm(),
+        p.headHidden());
   }
 
   /** About how much disk a saved teacher of this shape takes (weights, written atomically). */

@@ -19,14 +19,13 @@ import org.beit4j.data.TransformConfig;
 import org.beit4j.train.AtomicFiles;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Provenance;
+import org.beit4j.train.WarmupCosineSchedule;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.schedule.PolySchedule;
-import org.nd4j.linalg.schedule.ScheduleType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +38,15 @@ import org.slf4j.LoggerFactory;
  * features are strongly semantic because CLIP was trained against captions. This CNN is trained
  * against the class labels, so its features are strongly semantic too, and its patch features
  * linear-probe clearly above raw pixels. Issue 4 asks for at least 90% test accuracy on
- * Fashion-MNIST; {@link CnnTeacherConfig#fashionMnist()} does not reach it yet (86.2% measured, see
- * {@code docs/teachers.md}). Why results are not comparable to self-supervised claims: the labels
- * of the very dataset being pretrained on reach the tokenizer through the teacher, so a linear
- * probe or fine-tune of a model built on these tokens has seen label information. Report results
- * with it as "with a label-supervised teacher".
+ * Fashion-MNIST; {@link CnnTeacherConfig#fashionMnist()} reaches 91.5% (measured, see {@code
+ * docs/teachers.md}). Why results are not comparable to self-supervised claims: the labels of the
+ * very dataset being pretrained on reach the tokenizer through the teacher, so a linear probe or
+ * fine-tune of a model built on these tokens has seen label information. Report results with it as
+ * "with a label-supervised teacher".
  *
  * <p>Patch features are the output of the last (1x1, linear) convolution, {@code [B, G*G, Dt]} on
- * the stride-4 grid (7x7 for 28x28 images), taken before any activation: the classifier reads their
- * mean linearly, so they are semantic by construction, and being signed they spread over the whole
+ * the stride-4 grid (7x7 for 28x28 images), taken before any activation: the classifier reads only
+ * their mean, so they are semantic by construction, and being signed they spread over the whole
  * sphere that VQ-KD's cosine loss works on (ReLU features would all lie in one orthant). They play
  * the role of CLIP's projected patch tokens ({@code ln_post} then {@code visual.proj}).
  *
@@ -72,6 +71,7 @@ public final class CnnTeacher implements Teacher {
   private static final String CONFIG_PREFIX = "config.";
   private static final int EVAL_BATCH = 500;
   private static final int METRIC_EVERY = 20;
+  private static final int WARMUP_DIVISOR = 50;
 
   private final CnnTeacherConfig config;
   private final SameDiff sd;
@@ -108,8 +108,9 @@ public final class CnnTeacher implements Teacher {
     ImageBatchIterator it = ImageBatchIterator.of(train, transform, loader);
     int stepsPerEpoch = (it.imagesPerEpoch() + config.batchSize() - 1) / config.batchSize();
     int total = stepsPerEpoch * config.epochs();
-    // linear decay of the step size to 0 over the run
-    Adam adam = new Adam(new PolySchedule(ScheduleType.ITERATION, config.learningRate(), 1, total));
+    // linear warm-up over the first 2% of the steps, then a half cosine down to 0
+    int warmup = Math.max(1, total / WARMUP_DIVISOR);
+    Adam adam = new Adam(new WarmupCosineSchedule(config.learningRate(), 0, warmup, total));
     sd.setTrainingConfig(
         new TrainingConfig.Builder()
             .updater(adam)

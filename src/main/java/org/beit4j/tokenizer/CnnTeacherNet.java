@@ -4,6 +4,7 @@ import java.util.Random;
 import org.beit4j.Beit4j;
 import org.beit4j.data.ChannelStats;
 import org.beit4j.nn.Init;
+import org.beit4j.nn.Layers;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -17,21 +18,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * pixels [B, C, S, S] in [0, 1]
  *   -> standardise, to NHWC             [B, S, S, C]
- *   -> conv3x3 s1, ReLU   cnn/conv1     [B, S, S, w1]
- *   -> conv3x3 s2, ReLU   cnn/conv2     [B, S/2, S/2, w2]
- *   -> conv3x3 s2, ReLU   cnn/conv3     [B, S/4, S/4, w3]
- *   -> gridConvs x (conv3x3 s1, ReLU)   cnn/grid1, ...   [B, G, G, w3]
- *   -> conv1x1 (linear)   cnn/proj      [B, G, G, Dt]       G = S/4
- *   -> cnn/features                     [B, G*G, Dt]        (row-major patches)
- *   -> mean over patches, linear        cnn/head  logits [B, K]
+ *   -> conv3x3 s1, [LN], ReLU   cnn/conv1     [B, S, S, w1]
+ *   -> conv3x3 s2, [LN], ReLU   cnn/conv2     [B, S/2, S/2, w2]
+ *   -> conv3x3 s2, [LN], ReLU   cnn/conv3     [B, S/4, S/4, w3]
+ *   -> gridConvs x (conv3x3 s1, [LN], ReLU)   cnn/grid1, ...   [B, G, G, w3]
+ *   -> conv1x1 (linear)         cnn/proj      [B, G, G, Dt]       G = S/4
+ *   -> cnn/features                           [B, G*G, Dt]        (row-major patches)
+ *   -> mean over patches, [Linear, GELU], Linear   cnn/head  logits [B, K]
  * </pre>
+ *
+ * <p>{@code [LN]}: the per-position LayerNorm over channels of {@link #channelNorm} when {@code
+ * norm}; {@code [Linear, GELU]}: the hidden layer of {@link #mlpHead} when {@code headHidden > 0}.
  *
  * <p>Each patch feature sees a {@code 9 + 8 * gridConvs} pixel square (9x9 without the grid
  * convolutions): average pooling of purely local features caps the accuracy, so the preset mixes
  * neighbouring patches once on the grid (17x17 pixels, most of a 28x28 item).
  *
  * <p>Weights are He-normal ({@code std = sqrt(2 / fan_in)}, truncated at 2 std): without
- * normalisation layers the 0.02 of ViTs would shrink the activations layer by layer.
+ * normalisation layers (norm off) the 0.02 of ViTs would shrink the activations layer by layer.
  */
 final class CnnTeacherNet {
 
@@ -55,7 +59,7 @@ final class CnnTeacherNet {
    * CnnTeacher#trainOrLoad} retrains a cached teacher built by other code even if its config
    * matches. Change it whenever the graph changes.
    */
-  static final String VERSION = "nhwc-im2col-1";
+  static final String VERSION = "nhwc-im2col-2";
 
   static {
     Beit4j.init();
@@ -74,30 +78,47 @@ final class CnnTeacherNet {
     SDVariable x = standardise(sd, "cnn/input", pixels, c); // [B, C, S, S]
     x = sd.permute(x, 0, 2, 3, 1); // [B, S, S, C]
     int g = cfg.gridSize();
-    x = convRelu(sd, "cnn/conv1", random, x, s, c, cfg.width1(), 3, 1); // [B, S, S, w1]
+    boolean n = cfg.norm();
+    x = convRelu(sd, "cnn/conv1", random, x, s, c, cfg.width1(), 3, 1, n); // [B, S, S, w1]
     x =
         convRelu(
-            sd, "cnn/conv2", random, x, s, cfg.width1(), cfg.width2(), 3, 2); // [B, S/2, ., w2]
+            sd, "cnn/conv2", random, x, s, cfg.width1(), cfg.width2(), 3, 2, n); // [B, S/2, ., w2]
     x =
         convRelu(
-            sd, "cnn/conv3", random, x, s / 2, cfg.width2(), cfg.width3(), 3, 2); // [B, G, G, w3]
+            sd,
+            "cnn/conv3",
+            random,
+            x,
+            s / 2,
+            cfg.width2(),
+            cfg.width3(),
+            3,
+            2,
+            n); // [B, G, G, w3]
     for (int i = 0; i < cfg.gridConvs(); i++) {
-      x = convRelu(sd, "cnn/grid" + (i + 1), random, x, g, cfg.width3(), cfg.width3(), 3, 1);
+      x = convRelu(sd, "cnn/grid" + (i + 1), random, x, g, cfg.width3(), cfg.width3(), 3, 1, n);
     }
     SDVariable map =
         conv(sd, "cnn/proj", random, x, g, cfg.width3(), cfg.featureDim(), 1, 1); // [B, G, G, Dt]
     SDVariable features = patchFeatures(sd, map, cfg.gridSize(), cfg.featureDim());
-    SDVariable logits =
-        cfg.gridHead()
-            ? gridHead(
-                sd,
-                "cnn/head",
-                random,
-                features,
-                cfg.gridSize(),
-                cfg.featureDim(),
-                cfg.numClasses())
-            : head(sd, "cnn/head", random, features, cfg.featureDim(), cfg.numClasses());
+    SDVariable logits;
+    if (cfg.gridHead()) {
+      logits =
+          gridHead(
+              sd, "cnn/head", random, features, cfg.gridSize(), cfg.featureDim(), cfg.numClasses());
+    } else if (cfg.headHidden() > 0) {
+      logits =
+          mlpHead(
+              sd,
+              "cnn/head",
+              random,
+              features,
+              cfg.featureDim(),
+              cfg.headHidden(),
+              cfg.numClasses());
+    } else {
+      logits = head(sd, "cnn/head", random, features, cfg.featureDim(), cfg.numClasses());
+    }
     crossEntropy(sd, logits, label);
     sd.setLossVariables(LOSS);
     return sd;
@@ -198,7 +219,12 @@ final class CnnTeacherNet {
     return views.length == 1 ? views[0] : sd.concat(3, views); // [B, H', H', k*k*C]
   }
 
-  /** {@link #conv} followed by ReLU. */
+  /**
+   * {@link #conv}, then {@link #channelNorm} when {@code norm}, then ReLU.
+   *
+   * @return {@code [B, H', H', out]}; with {@code norm} also parameters {@code scope/norm/gain} and
+   *     {@code scope/norm/b}
+   */
   static SDVariable convRelu(
       SameDiff sd,
       String scope,
@@ -208,9 +234,31 @@ final class CnnTeacherNet {
       int in,
       int out,
       int k,
-      int stride) {
-    return sd.nn()
-        .relu(conv(sd, scope, random, x, side, in, out, k, stride), 0); // [B, H', H', out]
+      int stride,
+      boolean norm) {
+    SDVariable y = conv(sd, scope, random, x, side, in, out, k, stride); // [B, H', H', out]
+    if (norm) {
+      y = channelNorm(sd, scope + "/norm", y, out); // [B, H', H', out]
+    }
+    return sd.nn().relu(y, 0); // [B, H', H', out]
+  }
+
+  /**
+   * LayerNorm over the channels of every position of an NHWC map (ConvNeXt's "channels-last"
+   * LayerNorm): {@code y[b, i, j, :] = g * (x[b, i, j, :] - mu) / sigma + beta} with {@code mu},
+   * {@code sigma^2} the mean and (biased) variance of the {@code C} values of that position. It
+   * needs no running statistics, so training and inference compute the same function. ND4J M2.1's
+   * {@code layer_norm} adds no epsilon (a position whose channels are all equal gives 0).
+   *
+   * @param x {@code [B, H, W, C]}
+   * @return same shape; parameters {@code scope/gain [C]} (ones), {@code scope/b [C]} (zeros), of
+   *     {@code x}'s data type
+   */
+  static SDVariable channelNorm(SameDiff sd, String scope, SDVariable x, int channels) {
+    DataType type = x.dataType();
+    SDVariable gain = sd.var(scope + "/gain", Nd4j.ones(type, channels)); // [C]
+    SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(type, channels)); // [C]
+    return sd.nn().layerNorm(x, gain, bias, false, 3); // [B, H, W, C]
   }
 
   /**
@@ -243,6 +291,42 @@ final class CnnTeacherNet {
                 .castTo(DataType.FLOAT)); // [Dt, K]
     SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
     return sd.mmul(pooled, weights).add(LOGITS, bias); // [B, K]
+  }
+
+  /**
+   * Classifier with one hidden layer on the mean patch feature: {@code logits = GELU(mean_i(t_i) W1
+   * + b1) W2 + b2} (exact GELU). The class is still a function of the mean patch feature only, so
+   * the patch features themselves must carry it, as with {@link #head}.
+   *
+   * @param features {@code [B, N, Dt]}
+   * @return {@code [B, K]} named {@value #LOGITS}; parameters {@code scope/hidden/w [Dt, H]},
+   *     {@code scope/hidden/b [H]}, {@code scope/w [H, K]}, {@code scope/b [K]}
+   */
+  static SDVariable mlpHead(
+      SameDiff sd,
+      String scope,
+      Random random,
+      SDVariable features,
+      int dim,
+      int hidden,
+      int classes) {
+    SDVariable pooled = features.mean(1); // [B, Dt]
+    SDVariable w1 = sd.var(scope + "/hidden/w", heNormal(random, dim, hidden)); // [Dt, H]
+    SDVariable b1 = sd.var(scope + "/hidden/b", Nd4j.zeros(DataType.FLOAT, hidden)); // [H]
+    SDVariable h = Layers.gelu(sd, sd.mmul(pooled, w1).add(b1)); // [B, H]
+    double[] w = Init.truncatedNormal(random, hidden * classes, Math.sqrt(1.0 / hidden));
+    SDVariable w2 =
+        sd.var(
+            scope + "/w",
+            Nd4j.create(w, new long[] {hidden, classes}, DataType.DOUBLE)
+                .castTo(DataType.FLOAT)); // [H, K]
+    SDVariable b2 = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
+    return sd.mmul(h, w2).add(LOGITS, b2); // [B, K]
+  }
+
+  private static INDArray heNormal(Random random, int in, int out) {
+    double[] w = Init.truncatedNormal(random, in * out, Math.sqrt(2.0 / in));
+    return Nd4j.create(w, new long[] {in, out}, DataType.DOUBLE).castTo(DataType.FLOAT);
   }
 
   /**

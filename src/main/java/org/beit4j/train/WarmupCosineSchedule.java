@@ -1,6 +1,8 @@
 package org.beit4j.train;
 
 import org.nd4j.linalg.schedule.ISchedule;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Per-step learning rate of BEiT pretraining: linear warm-up, then a half cosine down to a floor.
@@ -25,7 +27,17 @@ public final class WarmupCosineSchedule implements ISchedule {
   private final int warmupSteps;
   private final int totalSteps;
 
-  public WarmupCosineSchedule(double peak, double floor, int warmupSteps, int totalSteps) {
+  /**
+   * A schedule from {@code peak} (after {@code warmupSteps} steps) down to {@code floor} (at {@code
+   * totalSteps}). The JSON names let a graph saved with this schedule in its training config be
+   * loaded again.
+   */
+  @JsonCreator
+  public WarmupCosineSchedule(
+      @JsonProperty("peak") double peak,
+      @JsonProperty("floor") double floor,
+      @JsonProperty("warmupSteps") int warmupSteps,
+      @JsonProperty("totalSteps") int totalSteps) {
     if (!(peak >= floor) || !(floor >= 0)) {
       throw new IllegalArgumentException(
           "need peak >= floor >= 0 but got peak=" + peak + ", floor=" + floor);

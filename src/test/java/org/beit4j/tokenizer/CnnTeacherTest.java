@@ -66,10 +66,24 @@ class CnnTeacherTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new CnnTeacherConfig(1, 30, 4, 8, 8, 1, 16, 10, 1, 32, 1e-3, 0, 0, 1, false));
+            () ->
+                new CnnTeacherConfig(
+                    1, 30, 4, 8, 8, 1, 16, 10, 1, 32, 1e-3, 0, 0, 1, false, false, 0));
     assertTrue(e.getMessage().contains("imageSize") && e.getMessage().contains("30"));
     assertEquals(
         CnnTeacherConfig.test(), CnnTeacherConfig.fromMap(CnnTeacherConfig.test().toMap()));
+    assertEquals(
+        CnnTeacherConfig.fashionMnist(),
+        CnnTeacherConfig.fromMap(CnnTeacherConfig.fashionMnist().toMap()));
+    IllegalArgumentException hidden =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new CnnTeacherConfig(
+                    1, 28, 4, 8, 8, 1, 16, 10, 1, 32, 1e-3, 0, 0, 1, false, true, -3));
+    assertTrue(
+        hidden.getMessage().contains("headHidden") && hidden.getMessage().contains("-3"),
+        hidden.getMessage());
   }
 
   @Test

@@ -13,9 +13,12 @@ import java.util.Random;
 import org.beit4j.Beit4j;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.schedule.ISchedule;
 
 class AdamWTest {
 
@@ -39,6 +42,23 @@ class AdamWTest {
     assertEquals(s.at(37), s.valueAt(37, 3), 0);
     assertEquals(1e-3, new WarmupCosineSchedule(1e-3, 0, 0, 5).at(0), 0);
     assertThrows(IllegalArgumentException.class, () -> new WarmupCosineSchedule(1e-3, 0, 6, 5));
+  }
+
+  /** A graph's training config holds its updater's schedule as JSON; it must read back. */
+  @Test
+  void scheduleSurvivesJsonRoundTrip() {
+    WarmupCosineSchedule s = new WarmupCosineSchedule(3e-3, 1e-4, 7, 50);
+    TrainingConfig cfg =
+        new TrainingConfig.Builder()
+            .updater(new Adam(s))
+            .dataSetFeatureMapping("x")
+            .dataSetLabelMapping("y")
+            .build();
+    ISchedule back =
+        ((Adam) TrainingConfig.fromJson(cfg.toJson()).getUpdater()).getLearningRateSchedule();
+    for (int t : new int[] {0, 6, 7, 20, 49, 60}) {
+      assertEquals(s.at(t), back.valueAt(t, 0), 0, "step " + t);
+    }
   }
 
   /** AdamW against a scalar re-computation of the PyTorch formula, lr from the schedule at t. */
