@@ -83,7 +83,7 @@ public record DemoBudget(
 
   /**
    * The default demo, sized for about 20 minutes on 2 CPU cores: the teacher for one epoch on
-   * 30,000 images, 1,000 VQ-KD steps at lr 3e-3 into 64 codes, two MIM runs (one per core) of 600
+   * 30,000 images, 1,000 VQ-KD steps at lr 3e-3 into 64 codes, two MIM runs (one per core) of 900
    * steps at lr 3e-3 of a 4-block ViT (D 96), probe and k-NN on 5,000 / 1,000 images. Longer
    * tokenizer training, fewer codes and the higher learning rates were what moved the BEiT v2 row
    * above the random-ViT row (measurements in the README).
@@ -101,7 +101,7 @@ public record DemoBudget(
         4,
         96,
         3,
-        600,
+        900,
         64,
         3e-3,
         5_000,
