@@ -82,11 +82,11 @@ public record DemoBudget(
   }
 
   /**
-   * The default demo, sized for about 20 minutes on 2 CPU cores: the teacher for one epoch on
-   * 30,000 images, 1,000 VQ-KD steps at lr 3e-3 into 64 codes, two MIM runs (one per core) of 900
-   * steps at lr 3e-3 of a 4-block ViT (D 96), probe and k-NN on 5,000 / 1,000 images. Longer
-   * tokenizer training, fewer codes and the higher learning rates were what moved the BEiT v2 row
-   * above the random-ViT row (measurements in the README).
+   * The default demo, sized for about 20 minutes on 2 CPU cores (22.8 measured, build included):
+   * the teacher for one epoch on 30,000 images, 1,000 VQ-KD steps at lr 3e-3 into 64 codes, two MIM
+   * runs (one per core) of 900 steps at lr 3e-3 of a 4-block ViT (D 96), probe and k-NN on 5,000 /
+   * 1,000 images. Longer tokenizer training, fewer codes and the higher learning rates were what
+   * moved the BEiT v2 row above the random-ViT row (measurements in the README).
    */
   public static DemoBudget quick() {
     return new DemoBudget(

@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "quick",
       paramLabel = "quick|full|test",
       description =
-          "Budget (default ${DEFAULT-VALUE}: about 20 minutes on 2 cores; full: hours, the paper's"
+          "Budget (default ${DEFAULT-VALUE}: about 20-25 minutes on 2 cores; full: hours, the paper's"
               + " comparison at a larger scale; test: seconds, for checking the wiring).")
   String preset;
 
