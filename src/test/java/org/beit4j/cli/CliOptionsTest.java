@@ -165,6 +165,11 @@ class CliOptionsTest {
     assertEquals(1, onnx.code());
     assertTrue(onnx.err().contains("no ONNX model at " + tmp.resolve("clip.onnx")), onnx.err());
     assertFalse(Files.exists(tmp.resolve("tok")));
+    Run words =
+        run("probe", "--source", "w=tokens:" + tok, "--out", tmp.resolve("eval").toString());
+    assertEquals(1, words.code());
+    assertTrue(words.err().contains("no tokenizer in " + tok), words.err());
+    assertFalse(Files.exists(tmp.resolve("eval")), "nothing written before the check");
   }
 
   @Test
