@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.beit4j.Beit4j;
@@ -105,7 +106,7 @@ public final class DemoStage {
       }
     } finally {
       if (side != null) {
-        side.shutdownNow();
+        stop(side);
       }
     }
     double teacherAcc = Artefacts.cnnTeacher(teacherDir).testAccuracy();
@@ -256,6 +257,22 @@ public final class DemoStage {
     Thread t = new Thread(r, "demo-pixel-baseline");
     t.setDaemon(true);
     return t;
+  }
+
+  /**
+   * Interrupts the side thread if it still runs (the teacher chain failed) and waits for it, so no
+   * stage keeps writing into the run directory after {@link #run} returns; pretraining stops at its
+   * next step.
+   */
+  private static void stop(ExecutorService side) {
+    side.shutdownNow();
+    try {
+      if (!side.awaitTermination(2, TimeUnit.MINUTES)) {
+        log.warn("the pixel-token baseline is still running after 2 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Waits for the side thread, rethrowing what it threw. */

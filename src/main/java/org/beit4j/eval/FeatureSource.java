@@ -98,16 +98,11 @@ public record FeatureSource(
         description,
         x -> {
           int[][] words = tokenizer.tokenize(x); // [B][N]
-          int k = tokenizer.codebookSize();
-          float[][] h = new float[words.length][];
+          double[][] h = new double[words.length][];
           for (int i = 0; i < words.length; i++) {
-            double[] row = BagOfVisualWords.histogram(words[i], k);
-            h[i] = new float[k];
-            for (int q = 0; q < k; q++) {
-              h[i][q] = (float) row[q];
-            }
+            h[i] = BagOfVisualWords.histogram(words[i], tokenizer.codebookSize()); // [K]
           }
-          return Nd4j.create(h); // [B, K]
+          return Nd4j.create(h); // [B, K]; features() casts to float
         });
   }
 

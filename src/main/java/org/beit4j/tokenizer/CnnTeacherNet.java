@@ -170,13 +170,9 @@ final class CnnTeacherNet {
       int out,
       int k,
       int stride) {
-    double std = Math.sqrt(2.0 / (in * k * k));
-    double[] w = Init.truncatedNormal(random, k * k * in * out, std);
+    int fanIn = k * k * in;
     SDVariable weights =
-        sd.var(
-            scope + "/w",
-            Nd4j.create(w, new long[] {(long) k * k * in, out}, DataType.DOUBLE)
-                .castTo(DataType.FLOAT)); // [k*k*in, out]
+        sd.var(scope + "/w", weights(random, fanIn, out, Math.sqrt(2.0 / fanIn))); // [k*k*in, out]
     SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, out)); // [out]
     int outSide = side / stride;
     SDVariable cols = im2col(sd, x, side, k, stride); // [B, H', H', k*k*in]
@@ -283,12 +279,8 @@ final class CnnTeacherNet {
   static SDVariable head(
       SameDiff sd, String scope, Random random, SDVariable features, int dim, int classes) {
     SDVariable pooled = features.mean(1); // [B, Dt]
-    double[] w = Init.truncatedNormal(random, dim * classes, Math.sqrt(1.0 / dim));
     SDVariable weights =
-        sd.var(
-            scope + "/w",
-            Nd4j.create(w, new long[] {dim, classes}, DataType.DOUBLE)
-                .castTo(DataType.FLOAT)); // [Dt, K]
+        sd.var(scope + "/w", weights(random, dim, classes, Math.sqrt(1.0 / dim))); // [Dt, K]
     SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
     return sd.mmul(pooled, weights).add(LOGITS, bias); // [B, K]
   }
@@ -311,21 +303,19 @@ final class CnnTeacherNet {
       int hidden,
       int classes) {
     SDVariable pooled = features.mean(1); // [B, Dt]
-    SDVariable w1 = sd.var(scope + "/hidden/w", heNormal(random, dim, hidden)); // [Dt, H]
+    SDVariable w1 =
+        sd.var(scope + "/hidden/w", weights(random, dim, hidden, Math.sqrt(2.0 / dim))); // [Dt, H]
     SDVariable b1 = sd.var(scope + "/hidden/b", Nd4j.zeros(DataType.FLOAT, hidden)); // [H]
     SDVariable h = Layers.gelu(sd, sd.mmul(pooled, w1).add(b1)); // [B, H]
-    double[] w = Init.truncatedNormal(random, hidden * classes, Math.sqrt(1.0 / hidden));
     SDVariable w2 =
-        sd.var(
-            scope + "/w",
-            Nd4j.create(w, new long[] {hidden, classes}, DataType.DOUBLE)
-                .castTo(DataType.FLOAT)); // [H, K]
+        sd.var(scope + "/w", weights(random, hidden, classes, Math.sqrt(1.0 / hidden))); // [H, K]
     SDVariable b2 = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
     return sd.mmul(h, w2).add(LOGITS, b2); // [B, K]
   }
 
-  private static INDArray heNormal(Random random, int in, int out) {
-    double[] w = Init.truncatedNormal(random, in * out, Math.sqrt(2.0 / in));
+  /** A {@code [in, out]} float matrix of normal values with {@code std}, truncated at 2 std. */
+  private static INDArray weights(Random random, int in, int out, double std) {
+    double[] w = Init.truncatedNormal(random, in * out, std);
     return Nd4j.create(w, new long[] {in, out}, DataType.DOUBLE).castTo(DataType.FLOAT);
   }
 
@@ -347,14 +337,10 @@ final class CnnTeacherNet {
       int grid,
       int dim,
       int classes) {
-    long in = (long) grid * grid * dim;
+    int in = grid * grid * dim;
     SDVariable flat = sd.reshape(features, -1, in); // [B, N*Dt]
-    double[] w = Init.truncatedNormal(random, (int) in * classes, Math.sqrt(1.0 / in));
     SDVariable weights =
-        sd.var(
-            scope + "/w",
-            Nd4j.create(w, new long[] {in, classes}, DataType.DOUBLE)
-                .castTo(DataType.FLOAT)); // [N*Dt, K]
+        sd.var(scope + "/w", weights(random, in, classes, Math.sqrt(1.0 / in))); // [N*Dt, K]
     SDVariable bias = sd.var(scope + "/b", Nd4j.zeros(DataType.FLOAT, classes)); // [K]
     return sd.mmul(flat, weights).add(LOGITS, bias); // [B, K]
   }
