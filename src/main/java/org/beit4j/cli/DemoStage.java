@@ -96,9 +96,11 @@ public final class DemoStage {
     Runnable baseline = () -> pixelBaseline(b, o.seed(), run, times);
     ExecutorService side =
         o.parallel() ? Executors.newSingleThreadExecutor(DemoStage::thread) : null;
-    Future<?> sideRun = side == null ? null : side.submit(baseline);
+    Future<?> sideRun = side == null ? null : side.submit(loggingFailure(baseline));
+    // between the teacher chain's stages: stop early if the baseline already failed
+    Runnable sideCheck = () -> failFast(sideRun);
     try {
-      teacherChain(b, o.seed(), run, times, teacherDir);
+      teacherChain(b, o.seed(), run, times, teacherDir, sideCheck);
       if (sideRun == null) {
         baseline.run();
       } else {
@@ -142,7 +144,12 @@ public final class DemoStage {
 
   /** Stages 1, 2 and 4: teacher, VQ-KD tokenizer, MIM against its tokens. */
   private static void teacherChain(
-      DemoBudget b, long seed, Path run, Map<String, Double> times, Path teacherDir) {
+      DemoBudget b,
+      long seed,
+      Path run,
+      Map<String, Double> times,
+      Path teacherDir,
+      Runnable sideCheck) {
     stage(
         1,
         "teacher",
@@ -161,6 +168,7 @@ public final class DemoStage {
                     0,
                     seed,
                     teacherDir)));
+    sideCheck.run();
     Path tokDir = run.resolve("tokenizer");
     stage(
         2,
@@ -183,6 +191,7 @@ public final class DemoStage {
                     1,
                     seed,
                     tokDir)));
+    sideCheck.run();
     pretrain(4, "pretrain", tokDir, b, seed, run, times);
   }
 
@@ -272,6 +281,27 @@ public final class DemoStage {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** {@code r}, logging its failure at once (the caller learns of it only between stages). */
+  private static Runnable loggingFailure(Runnable r) {
+    return () -> {
+      try {
+        r.run();
+      } catch (RuntimeException | Error e) {
+        log.error(
+            "the pixel-token baseline failed, the demo stops after the current stage: {}",
+            e.getMessage());
+        throw e;
+      }
+    };
+  }
+
+  /** Rethrows the side thread's failure if it has already ended with one; otherwise returns. */
+  private static void failFast(Future<?> f) {
+    if (f != null && f.isDone()) {
+      join(f);
     }
   }
 

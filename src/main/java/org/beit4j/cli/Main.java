@@ -17,7 +17,8 @@ import picocli.CommandLine.ParameterException;
     version = "beit4j 0.1.0-SNAPSHOT (DL4J 1.0.0-M2.1)",
     description = {
       "BEiT v2 on Deeplearning4j SameDiff.",
-      "Stages: teacher -> tokenizer -> pretrain; each reads the previous one's output by path."
+      "Stages: teacher -> tokenizer -> pretrain -> probe; each reads the previous one's output by"
+          + " path. demo runs them all; bench measures this host."
     })
 public final class Main {
 

@@ -94,7 +94,11 @@ public final class ProbeStage {
                 + spec
                 + ": unknown kind '"
                 + kindName
-                + "' (pixels, random, teacher or backbone)");
+                + "' (one of "
+                + java.util.Arrays.stream(Kind.values())
+                    .map(k -> k.name().toLowerCase(Locale.ROOT))
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + ")");
       }
       Path path = colon < 0 ? null : Path.of(rest.substring(colon + 1));
       return new Source(name, kind, path, "");

@@ -170,6 +170,12 @@ class CliOptionsTest {
     assertEquals(1, words.code());
     assertTrue(words.err().contains("no tokenizer in " + tok), words.err());
     assertFalse(Files.exists(tmp.resolve("eval")), "nothing written before the check");
+    Run kind = run("probe", "--source", "w=words:" + tok, "--out", tmp.resolve("eval").toString());
+    assertEquals(2, kind.code(), kind.err());
+    assertTrue(
+        kind.err()
+            .contains("unknown kind 'words' (one of pixels, random, teacher, backbone, tokens)"),
+        kind.err());
   }
 
   @Test

@@ -116,6 +116,21 @@ class DemoTest {
   }
 
   @Test
+  void aFailedBaselineStopsTheTeacherChainBeforeItsNextStage() throws Exception {
+    Path run = tmp.resolve("blocked");
+    Files.createDirectories(run);
+    // a file where the pixel tokenizer's directory goes: the baseline fails at once
+    Files.writeString(run.resolve("pixel-tokenizer"), "in the way");
+    CliOptionsTest.Run r =
+        CliOptionsTest.run(
+            "demo", "--preset", "test", "--out", run.toString(), "--seed", "3", "--resume");
+    assertEquals(1, r.code(), r.err());
+    assertTrue(r.err().contains("pixel-tokenizer"), r.err());
+    assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.sd")), "the teacher stage ran");
+    assertFalse(Files.exists(run.resolve("tokenizer")), "the tokenizer stage should not start");
+  }
+
+  @Test
   void resumeWithoutOutAndUnknownPresetAreUsageErrors() {
     assertEquals(2, CliOptionsTest.run("demo", "--resume").code());
     CliOptionsTest.Run bad =
