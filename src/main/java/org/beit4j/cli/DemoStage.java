@@ -132,9 +132,11 @@ public final class DemoStage {
                     .withEpochs(b.fineTuneEpochs())
                     .withLimits(b.probeTrain(), b.probeTest())
                     .withSeed(o.seed()),
-            run.resolve("eval"));
+            run.resolve("eval"),
+            true);
     Path results = run.resolve("eval").resolve(ResultsTable.CSV_FILE);
-    stage(6, "evaluation", times, run, done(results), () -> ProbeStage.run(probe));
+    // an interrupted evaluation keeps its finished rows and scores the rest
+    stage(6, "evaluation", times, run, ProbeStage.complete(probe), () -> ProbeStage.run(probe));
     ResultsTable table = ResultsTable.load(results);
 
     RunReport.Result[] report = new RunReport.Result[1];

@@ -95,6 +95,13 @@ final class ProbeCommand implements Callable<Integer> {
       description = "Where results.csv and results.md go (default ${DEFAULT-VALUE}).")
   Path out;
 
+  @Option(
+      names = "--resume",
+      description =
+          "Keep the rows an interrupted run with the same sources and flags wrote to --out;"
+              + " score only the others.")
+  boolean resume;
+
   ProbeStage.Options options() {
     try {
       List<ProbeStage.Source> parsed = new ArrayList<>();
@@ -119,7 +126,7 @@ final class ProbeCommand implements Callable<Integer> {
                   .withSeed(seed);
       FrozenEvalConfig frozen =
           FrozenEvalConfig.defaults().withLimits(trainLimit, testLimit).withSeed(seed);
-      return new ProbeStage.Options(parsed, data, frozen, p, ft, out);
+      return new ProbeStage.Options(parsed, data, frozen, p, ft, out, resume);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -115,6 +115,8 @@ public final class ProbeStage {
    * @param fineTune fine-tuning settings, applied to every ViT row (random and backbones); null =
    *     no fine-tuning
    * @param out where results.csv and results.md are written
+   * @param resume keep the rows an interrupted run with the same settings already wrote to {@code
+   *     out} and score only the others
    */
   public record Options(
       List<Source> sources,
@@ -122,7 +124,8 @@ public final class ProbeStage {
       FrozenEvalConfig frozen,
       VisionTransformer.Pool pool,
       FineTuneConfig fineTune,
-      Path out) {
+      Path out,
+      boolean resume) {
 
     /** Validates every field. */
     public Options {
@@ -136,6 +139,9 @@ public final class ProbeStage {
       Presets.notNull("out", out);
     }
   }
+
+  /** The settings of a run, next to its results, so that a resume can check they are the same. */
+  public static final String SETTINGS_FILE = "probe.properties";
 
   /** The table written and the wall time. */
   public record Result(ResultsTable table, Path dir, double seconds) {}
@@ -167,9 +173,17 @@ public final class ProbeStage {
       throw new CliException(
           o.data() + " has no test/ split: the probe scores on held-out images only");
     }
+    ResultsTable earlier = o.resume() ? earlier(o) : ResultsTable.empty();
+    writeSettings(o);
     FrozenEvaluation eval = FrozenEvaluation.of(data.train(), data.test(), o.frozen());
     ResultsTable table = ResultsTable.empty();
     for (Source s : o.sources()) {
+      var kept = finished(earlier, s, o);
+      if (kept.isPresent()) {
+        log.info("{}: kept from the earlier run in {}", s.name(), o.out());
+        table = table.with(kept.get());
+        continue;
+      }
       log.info("scoring {} ({})", s.name(), s.kind());
       ProbeResult r = eval.evaluate(featureSource(s, o.pool()));
       table = table.with(r);
@@ -183,6 +197,81 @@ public final class ProbeStage {
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result(table, o.out(), seconds);
+  }
+
+  /**
+   * Whether {@code o.out()} already holds every row of {@code o}, written with the same settings
+   * (fine-tuning included where asked for): a resumed run would have nothing left to do.
+   */
+  public static boolean complete(Options o) {
+    if (!Files.isRegularFile(o.out().resolve(ResultsTable.CSV_FILE))
+        || !settings(o).equals(readSettings(o.out()))) {
+      return false;
+    }
+    ResultsTable t = ResultsTable.load(o.out().resolve(ResultsTable.CSV_FILE));
+    return o.sources().stream().allMatch(s -> finished(t, s, o).isPresent());
+  }
+
+  /** The row of {@code s} in {@code t} if it has every figure {@code o} asks for. */
+  private static java.util.Optional<ResultsTable.Row> finished(
+      ResultsTable t, Source s, Options o) {
+    boolean wantsFinetune =
+        o.fineTune() != null && (s.kind() == Kind.RANDOM || s.kind() == Kind.BACKBONE);
+    return t.rows().stream()
+        .filter(r -> r.name().equals(s.name()))
+        .filter(r -> !wantsFinetune || !Double.isNaN(r.finetuneTop1()))
+        .findFirst();
+  }
+
+  /** The rows of an earlier run in {@code o.out()}, refused if its settings differ. */
+  private static ResultsTable earlier(Options o) {
+    Path csv = o.out().resolve(ResultsTable.CSV_FILE);
+    if (!Files.isRegularFile(csv)) {
+      return ResultsTable.empty();
+    }
+    String before = readSettings(o.out());
+    if (!settings(o).equals(before)) {
+      throw new CliException(
+          "--resume: the results in "
+              + o.out()
+              + " were made with other settings ("
+              + (before.isEmpty() ? "no " + SETTINGS_FILE : "see " + SETTINGS_FILE)
+              + "); run the same sources and flags again, drop --resume to start afresh, or"
+              + " choose another --out");
+    }
+    return ResultsTable.load(csv);
+  }
+
+  /** Sources, data, subsets, probe, pooling and fine-tuning settings, one per line. */
+  private static String settings(Options o) {
+    StringBuilder b = new StringBuilder();
+    for (Source s : o.sources()) {
+      b.append("source=").append(s.name()).append(' ').append(s.kind()).append(' ');
+      b.append(s.path() == null ? "-" : s.path().toAbsolutePath().normalize()).append('\n');
+    }
+    b.append("data=").append(o.data()).append('\n');
+    b.append("frozen=").append(o.frozen()).append('\n');
+    b.append("pool=").append(o.pool()).append('\n');
+    b.append("fineTune=").append(o.fineTune()).append('\n');
+    return b.toString();
+  }
+
+  private static String readSettings(Path out) {
+    Path f = out.resolve(SETTINGS_FILE);
+    try {
+      return Files.isRegularFile(f) ? Files.readString(f) : "";
+    } catch (IOException e) {
+      throw new CliException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeSettings(Options o) {
+    try {
+      Files.createDirectories(o.out());
+      Files.writeString(o.out().resolve(SETTINGS_FILE), settings(o));
+    } catch (IOException e) {
+      throw new CliException("cannot write " + o.out().resolve(SETTINGS_FILE) + ": " + e, e);
+    }
   }
 
   /** The features a source stands for. */

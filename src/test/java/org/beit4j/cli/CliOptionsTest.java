@@ -179,6 +179,41 @@ class CliOptionsTest {
   }
 
   @Test
+  void probeResumeKeepsFinishedRowsAndRefusesOtherSettings() throws Exception {
+    Path out = tmp.resolve("eval");
+    String[] args = {
+      "probe",
+      "--source",
+      "px=pixels",
+      "--train-limit",
+      "200",
+      "--test-limit",
+      "50",
+      "--out",
+      out.toString()
+    };
+    assertEquals(0, run(args).code());
+    Path csv = out.resolve("results.csv");
+    // mark the finished row: a resume must keep it, not score it again
+    Files.writeString(csv, Files.readString(csv).replace(",0.", ",0.0001"));
+    String marked = Files.readString(csv);
+    String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+    again[args.length] = "--resume";
+    Run same = run(again);
+    assertEquals(0, same.code(), same.err());
+    assertTrue(
+        org.beit4j.eval.ResultsTable.load(csv).rows().get(0).linearTop1() < 0.01,
+        Files.readString(csv));
+    again[6] = "60"; // another --test-limit
+    String before = Files.readString(csv);
+    Run other = run(again);
+    assertEquals(1, other.code(), other.err());
+    assertTrue(other.err().contains("were made with other settings"), other.err());
+    assertEquals(before, Files.readString(csv), "nothing rewritten");
+    assertTrue(marked.contains(",0.0001"), marked);
+  }
+
+  @Test
   void unwritableOutputDirectoryFailsBeforeAnyWork() throws Exception {
     Path ro = Files.createDirectory(tmp.resolve("read-only"));
     ReadOnly.set(ro, true);

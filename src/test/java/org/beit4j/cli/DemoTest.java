@@ -99,6 +99,21 @@ class DemoTest {
         "same seed, same rows");
     assertFalse(resumed.err().contains("Exception"), resumed.err());
 
+    // an evaluation interrupted after its first row: that row is kept (marked here), the rest
+    // scored again, not taken for done
+    Path csv = run.resolve("eval/results.csv");
+    List<String> lines = Files.readAllLines(csv);
+    Files.writeString(csv, lines.get(0) + "\n" + lines.get(1).replace(",0.", ",0.0001") + "\n");
+    CliOptionsTest.Run partial =
+        CliOptionsTest.run(
+            "demo", "--preset", "test", "--out", run.toString(), "--seed", "3", "--resume");
+    assertEquals(0, partial.code(), partial.err());
+    ResultsTable completed = ResultsTable.load(csv);
+    assertEquals(table.rows().size(), completed.rows().size(), completed.toMarkdown());
+    assertTrue(completed.rows().get(0).linearTop1() < 0.01, "row (a) was kept, not recomputed");
+    assertEquals(table.rows().subList(1, 7), completed.rows().subList(1, 7));
+    assertTrue(Files.readString(run.resolve("report/report.md")).contains("(g) pixel words"));
+
     // the pixel-token baseline ran on its own thread above; one thread gives the same bytes
     Path seq = tmp.resolve("sequential");
     CliOptionsTest.Run one =
