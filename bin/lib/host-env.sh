@@ -27,14 +27,17 @@ if [ -z "${OMP_NUM_THREADS:-}" ]; then
   unset _cores _threads
 fi
 
-# Heap a quarter of RAM (at least 2 GiB); ND4J's off-heap arrays up to half of RAM (maxbytes).
+# Heap an eighth of RAM (at least 2 GiB); ND4J's off-heap arrays up to three eighths (maxbytes).
+# Measured: with a quarter and a half, the full demo's fine-tuning grew to 22 GiB resident on a
+# 24 GiB machine (ND4J frees arrays only when the garbage collector runs, so both pools fill up)
+# and the kernel's OOM killer stopped it.
 # maxphysicalbytes=0: no resident-size check. JavaCPP's check reads /proc/self/statm on every
 # native allocation, and a SameDiff step allocates every op's output afresh (about 1000 per
 # pretraining step); maxbytes still bounds the arrays (docs/benchmarks.md, "Pretraining step").
 if [ -z "${BEIT4J_JAVA_MEM:-}" ]; then
   _mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 8388608)
-  _heap_mb=$((_mem_kb / 1024 / 4)); [ "$_heap_mb" -lt 2048 ] && _heap_mb=2048
-  _off_mb=$((_mem_kb / 1024 / 2))
+  _heap_mb=$((_mem_kb / 1024 / 8)); [ "$_heap_mb" -lt 2048 ] && _heap_mb=2048
+  _off_mb=$((_mem_kb / 1024 * 3 / 8))
   BEIT4J_JAVA_MEM="-Xmx${_heap_mb}m -Dorg.bytedeco.javacpp.maxbytes=${_off_mb}m -Dorg.bytedeco.javacpp.maxphysicalbytes=0"
   unset _mem_kb _heap_mb _off_mb
 fi
