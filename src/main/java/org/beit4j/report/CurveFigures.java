@@ -121,14 +121,16 @@ public final class CurveFigures {
   }
 
   /**
-   * Linear-probe and k-NN top-1 accuracy of every row of {@code eval/results.csv} (header {@code
-   * name,description,linear_top1,knn_top1,finetune_top1}); blank cells are drawn as 0 and the
-   * series of a column with no value at all is left out.
+   * Linear-probe, k-NN and fine-tuning top-1 accuracy of every row of {@code eval/results.csv}
+   * (header {@code name,description,linear_top1,knn_top1,finetune_top1}); blank cells are drawn as
+   * 0 and the series of a column with no value at all is left out.
    */
   public static CategoryChart results(MetricsTable results) {
     List<String> names = List.of(results.text("name"));
     Map<String, double[]> series = new LinkedHashMap<>();
-    String[][] columns = {{"linear probe", "linear_top1"}, {"k-NN", "knn_top1"}};
+    String[][] columns = {
+      {"linear probe", "linear_top1"}, {"k-NN", "knn_top1"}, {"fine-tuning", "finetune_top1"}
+    };
     for (String[] c : columns) {
       if (results.hasValues(c[1])) {
         double[] v = results.numbers(c[1]).clone();

@@ -122,7 +122,7 @@ final class RunSections {
     if (doc.require("Results chart", "eval/results.csv")) {
       doc.figure(
           "results.png",
-          "Linear-probe and k-NN top-1 accuracy per feature extractor",
+          "Linear-probe, k-NN and (where run) fine-tuning top-1 accuracy per feature extractor",
           () ->
               Charts.toImage(
                   CurveFigures.results(MetricsTable.read(run.resolve("eval/results.csv"))),

@@ -97,6 +97,13 @@ class FiguresTest {
     var chart = CurveFigures.results(r);
     assertEquals(List.of("linear probe", "k-NN"), List.copyOf(chart.getSeriesMap().keySet()));
     assertEquals(0.0, chart.getSeriesMap().get("k-NN").getYData().iterator().next().doubleValue());
+    MetricsTable tuned =
+        table(
+            "t.csv",
+            "name,description,linear_top1,knn_top1,finetune_top1\na,pixels,0.7,0.6,\nb,vit,0.5,0.4,0.8\n");
+    assertEquals(
+        List.of("linear probe", "k-NN", "fine-tuning"),
+        List.copyOf(CurveFigures.results(tuned).getSeriesMap().keySet()));
   }
 
   @Test
