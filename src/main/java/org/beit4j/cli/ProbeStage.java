@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.beit4j.Beit4j;
 import org.beit4j.eval.FeatureSource;
 import org.beit4j.eval.FineTune;
@@ -95,9 +98,9 @@ public final class ProbeStage {
                 + ": unknown kind '"
                 + kindName
                 + "' (one of "
-                + java.util.Arrays.stream(Kind.values())
+                + Arrays.stream(Kind.values())
                     .map(k -> k.name().toLowerCase(Locale.ROOT))
-                    .collect(java.util.stream.Collectors.joining(", "))
+                    .collect(Collectors.joining(", "))
                 + ")");
       }
       Path path = colon < 0 ? null : Path.of(rest.substring(colon + 1));
@@ -141,7 +144,7 @@ public final class ProbeStage {
   }
 
   /** The settings of a run, next to its results, so that a resume can check they are the same. */
-  public static final String SETTINGS_FILE = "probe.properties";
+  public static final String SETTINGS_FILE = "probe-settings.txt";
 
   /** The table written and the wall time. */
   public record Result(ResultsTable table, Path dir, double seconds) {}
@@ -204,17 +207,16 @@ public final class ProbeStage {
    * (fine-tuning included where asked for): a resumed run would have nothing left to do.
    */
   public static boolean complete(Options o) {
-    if (!Files.isRegularFile(o.out().resolve(ResultsTable.CSV_FILE))
-        || !settings(o).equals(readSettings(o.out()))) {
+    Path csv = o.out().resolve(ResultsTable.CSV_FILE);
+    if (!Files.isRegularFile(csv) || !settings(o).equals(readSettings(o.out()))) {
       return false;
     }
-    ResultsTable t = ResultsTable.load(o.out().resolve(ResultsTable.CSV_FILE));
+    ResultsTable t = ResultsTable.load(csv);
     return o.sources().stream().allMatch(s -> finished(t, s, o).isPresent());
   }
 
   /** The row of {@code s} in {@code t} if it has every figure {@code o} asks for. */
-  private static java.util.Optional<ResultsTable.Row> finished(
-      ResultsTable t, Source s, Options o) {
+  private static Optional<ResultsTable.Row> finished(ResultsTable t, Source s, Options o) {
     boolean wantsFinetune =
         o.fineTune() != null && (s.kind() == Kind.RANDOM || s.kind() == Kind.BACKBONE);
     return t.rows().stream()
