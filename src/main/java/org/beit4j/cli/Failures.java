@@ -3,14 +3,16 @@ package org.beit4j.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import org.beit4j.data.DatasetException;
+import org.beit4j.pipeline.PipelineException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
 /**
  * Turns what a command threw into a message and an exit code: 1 for every failure (usage errors,
- * exit code 2, are picocli's). Known failures (a {@link CliException}, bad arguments, unreadable
- * files or data) print their message only; running out of memory prints how to give Java more;
- * anything else prints its stack trace too. {@code BEIT4J_DEBUG=1} adds the stack trace always.
+ * exit code 2, are picocli's). Known failures (a {@link PipelineException}, bad arguments,
+ * unreadable files or data) print their message only; running out of memory prints how to give Java
+ * more; anything else prints its stack trace too. {@code BEIT4J_DEBUG=1} adds the stack trace
+ * always.
  */
 final class Failures {
 
@@ -37,7 +39,7 @@ final class Failures {
               + command
               + " ..., or use a smaller --batch (or a smaller model preset).");
       err.println("  Artefacts already written are complete; nothing half-written was left.");
-    } else if (t instanceof CliException
+    } else if (t instanceof PipelineException
         || t instanceof IllegalArgumentException
         || t instanceof UncheckedIOException
         || t instanceof DatasetException) {

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.beit4j.pipeline.DataSource;
+import org.beit4j.pipeline.PretrainStage;
 import org.beit4j.pretrain.StepMetrics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

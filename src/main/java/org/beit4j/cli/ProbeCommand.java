@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.beit4j.eval.FineTuneConfig;
 import org.beit4j.eval.FrozenEvalConfig;
 import org.beit4j.nn.VisionTransformer;
+import org.beit4j.pipeline.DataSource;
+import org.beit4j.pipeline.ProbeStage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -3,7 +3,7 @@ package org.beit4j.data;
 /**
  * One-view preprocessing: channel conversion, then resize or random resized crop to {@code height x
  * width}, then an optional horizontal flip, then optional normalisation. Without normalisation the
- * pixels stay in [0, 1] (the {@link org.beit4j.tokenizer.Teacher} contract).
+ * pixels stay in [0, 1] (the {@link org.beit4j.teacher.Teacher} contract).
  *
  * @param height output H
  * @param width output W

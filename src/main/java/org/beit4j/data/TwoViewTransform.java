@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
  * <p>View order (= {@code features} order of the batches, as {@link org.beit4j.pretrain.Pretrainer}
  * reads them): <b>0 = ViT view</b>, normalised with {@code vitNormalization} if it is not null;
  * <b>1 = tokenizer view</b>, raw pixels in [0, 1] as the {@link
- * org.beit4j.tokenizer.Teacher}/tokenizer expect.
+ * org.beit4j.teacher.Teacher}/tokenizer expect.
  *
  * @param tokenizerSize side of the tokenizer view
  * @param vitSize side of the ViT view

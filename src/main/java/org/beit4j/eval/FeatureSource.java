@@ -5,7 +5,7 @@ import java.util.function.Function;
 import org.beit4j.Beit4j;
 import org.beit4j.data.ChannelStats;
 import org.beit4j.nn.VisionTransformer;
-import org.beit4j.tokenizer.Teacher;
+import org.beit4j.teacher.Teacher;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.train.ProgressBar;
 import org.nd4j.linalg.api.buffer.DataType;

@@ -11,8 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.beit4j.train.AtomicFiles;
-import org.beit4j.train.CsvRecords;
+import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.CsvRecords;
 
 /**
  * The comparative results table of a run: one row per representation with its linear-probe, k-NN

@@ -12,11 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.NamedArrays;
+import org.beit4j.io.Provenance;
+import org.beit4j.io.RecordProperties;
 import org.beit4j.train.AdamW;
-import org.beit4j.train.AtomicFiles;
-import org.beit4j.train.NamedArrays;
-import org.beit4j.train.Provenance;
-import org.beit4j.train.RecordProperties;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -12,6 +12,7 @@ import org.beit4j.nn.Init;
 import org.beit4j.nn.RelativePositionBias;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.Vit;
+import org.beit4j.samediff.GradientCapture;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.beit4j.tokenizer.CodebookHealth;
+import org.beit4j.quantizer.CodebookHealth;
 import org.beit4j.viz.Charts;
 import org.beit4j.viz.ImageGrid;
 import org.knowm.xchart.CategoryChart;

@@ -11,10 +11,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.beit4j.train.CsvRecords;
+import org.beit4j.io.CsvRecords;
 
 /**
- * A CSV file with a header line, read into columns: what {@link org.beit4j.train.MetricsCsv} writes
+ * A CSV file with a header line, read into columns: what {@link org.beit4j.io.MetricsCsv} writes
  * (step first, then numbers) and the evaluation table {@code eval/results.csv} (text columns, blank
  * cells). Fields may be quoted with {@code "} (a doubled {@code ""} inside quotes is one quote).
  * Every error names the file, the 1-based line and, for a bad number, the column.

@@ -5,7 +5,7 @@ import java.util.List;
 import org.beit4j.data.ChannelStats;
 import org.beit4j.data.Image;
 import org.beit4j.data.ImageDataset;
-import org.beit4j.tokenizer.CodebookHealth;
+import org.beit4j.quantizer.CodebookHealth;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

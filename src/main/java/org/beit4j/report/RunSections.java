@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.beit4j.train.Provenance;
+import org.beit4j.io.Provenance;
 import org.beit4j.viz.Charts;
 
 /** The report's text sections read from provenance files and tables (no model is loaded here). */

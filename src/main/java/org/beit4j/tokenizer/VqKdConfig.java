@@ -2,6 +2,8 @@ package org.beit4j.tokenizer;
 
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ChannelStats;
+import org.beit4j.experiments.CodebookAblation;
+import org.beit4j.quantizer.QuantizerConfig;
 
 /**
  * Everything that defines a VQ-KD tokenizer and its training run (seed article section 1.2, BEiT v2

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ChannelStats;
+import org.beit4j.quantizer.QuantizerConfig;
 
 /** Reads and writes a {@link VqKdConfig} as a human-readable {@code vqkd.properties} file. */
 final class VqKdConfigFile {

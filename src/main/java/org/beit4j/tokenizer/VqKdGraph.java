@@ -7,6 +7,8 @@ import org.beit4j.data.ChannelStats;
 import org.beit4j.nn.Init;
 import org.beit4j.nn.Layers;
 import org.beit4j.nn.Vit;
+import org.beit4j.quantizer.QuantizerConfig;
+import org.beit4j.quantizer.VectorQuantizer;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;

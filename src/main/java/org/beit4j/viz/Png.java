@@ -4,7 +4,7 @@ import java.awt.image.RenderedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
-import org.beit4j.train.AtomicFiles;
+import org.beit4j.io.AtomicFiles;
 
 /** PNG files written atomically (a reader sees the old file or the whole new one). */
 public final class Png {

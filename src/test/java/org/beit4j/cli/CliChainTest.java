@@ -11,12 +11,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.beit4j.config.VitConfig;
+import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.Provenance;
 import org.beit4j.nn.VisionTransformer;
+import org.beit4j.pipeline.Artefacts;
+import org.beit4j.pipeline.PretrainStage;
+import org.beit4j.pipeline.TokenizerStage;
 import org.beit4j.pretrain.Pretrainer;
-import org.beit4j.tokenizer.PixelKMeansTokenizer;
 import org.beit4j.tokenizer.VqKdTokenizer;
-import org.beit4j.train.AtomicFiles;
-import org.beit4j.train.Provenance;
+import org.beit4j.tokenizer.baseline.PixelKMeansTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,6 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.beit4j.pipeline.OutputDir;
+import org.beit4j.pipeline.PipelineException;
+import org.beit4j.pipeline.PretrainStage;
+import org.beit4j.pipeline.TokenizerStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -244,12 +248,12 @@ class CliOptionsTest {
   @Test
   void outputCheckNamesFilesInTheWayAndMissingDisk() throws Exception {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
-    CliException notDir =
-        assertThrows(CliException.class, () -> OutputDir.check(file.resolve("out"), 1, "x"));
+    PipelineException notDir =
+        assertThrows(PipelineException.class, () -> OutputDir.check(file.resolve("out"), 1, "x"));
     assertTrue(notDir.getMessage().contains(file + " is a file, not a directory"));
-    CliException disk =
+    PipelineException disk =
         assertThrows(
-            CliException.class,
+            PipelineException.class,
             () -> OutputDir.check(tmp.resolve("out"), Long.MAX_VALUE / 4, "the tokenizer"));
     assertTrue(disk.getMessage().startsWith("not enough disk for the tokenizer in "));
     assertTrue(disk.getMessage().contains("is free there"), disk.getMessage());

@@ -11,7 +11,7 @@ import org.beit4j.data.ChannelStats;
 import org.beit4j.data.SyntheticImages;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.VisionTransformer.Pool;
-import org.beit4j.tokenizer.Teacher;
+import org.beit4j.teacher.Teacher;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

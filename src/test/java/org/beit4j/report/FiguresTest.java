@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.beit4j.data.Image;
-import org.beit4j.tokenizer.CodebookHealth;
+import org.beit4j.quantizer.CodebookHealth;
 import org.beit4j.viz.TokenMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,8 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.beit4j.io.MetricsCsv;
 import org.beit4j.pretrain.StepMetrics;
-import org.beit4j.train.MetricsCsv;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

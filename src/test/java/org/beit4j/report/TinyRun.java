@@ -12,14 +12,14 @@ import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.SyntheticImages;
 import org.beit4j.data.TransformConfig;
+import org.beit4j.io.MetricsCsv;
 import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.Pretrainer;
-import org.beit4j.tokenizer.CnnTeacher;
-import org.beit4j.tokenizer.CnnTeacherConfig;
-import org.beit4j.tokenizer.PixelKMeansTokenizer;
+import org.beit4j.teacher.CnnTeacher;
+import org.beit4j.teacher.CnnTeacherConfig;
 import org.beit4j.tokenizer.VqKdConfig;
 import org.beit4j.tokenizer.VqKdTokenizer;
-import org.beit4j.train.MetricsCsv;
+import org.beit4j.tokenizer.baseline.PixelKMeansTokenizer;
 
 /**
  * A complete demo run directory made by the real classes on tiny presets (built once per JVM, in a
@@ -67,7 +67,7 @@ final class TinyRun {
                 new Thread(
                     () -> {
                       try {
-                        org.beit4j.train.AtomicFiles.deleteRecursively(d);
+                        org.beit4j.io.AtomicFiles.deleteRecursively(d);
                       } catch (IOException e) {
                         // a temporary folder left behind is harmless
                       }

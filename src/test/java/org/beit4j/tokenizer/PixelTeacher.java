@@ -1,6 +1,7 @@
 package org.beit4j.tokenizer;
 
 import java.util.Random;
+import org.beit4j.teacher.Teacher;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

@@ -8,6 +8,8 @@ import org.beit4j.data.FashionMnist;
 import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
+import org.beit4j.teacher.CnnTeacher;
+import org.beit4j.teacher.CnnTeacherConfig;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,8 @@ import org.beit4j.data.FashionMnist;
 import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
+import org.beit4j.experiments.CodebookAblation;
+import org.beit4j.teacher.Teacher;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 
 /**

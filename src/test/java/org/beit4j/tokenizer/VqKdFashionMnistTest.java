@@ -7,6 +7,7 @@ import org.beit4j.data.FashionMnist;
 import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
+import org.beit4j.teacher.Teacher;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 

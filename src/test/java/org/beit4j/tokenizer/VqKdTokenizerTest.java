@@ -13,6 +13,8 @@ import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.SyntheticImages;
 import org.beit4j.data.TransformConfig;
+import org.beit4j.quantizer.Codebook;
+import org.beit4j.quantizer.CodebookHealth;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,0 +1,103 @@
+package org.beit4j.pipeline;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.beit4j.teacher.OnnxTeacher;
+import org.beit4j.teacher.OnnxTeacherConfig;
+import org.beit4j.teacher.SameDiffTeacher;
+import org.beit4j.teacher.SameDiffTeacherConfig;
+import org.beit4j.teacher.Teacher;
+import org.beit4j.teacher.TeacherPreprocessing;
+
+/**
+ * Which frozen teacher a VQ-KD tokenizer distils: a CNN teacher directory ({@code --teacher}), an
+ * ONNX model ({@code --onnx-teacher}) or a saved SameDiff graph ({@code --samediff-teacher}).
+ *
+ * @param kind which of the three
+ * @param path the directory or file
+ * @param onnxPreset for ONNX: {@code clip}, {@code dino} or {@code plain} (resize only)
+ * @param inputSize for {@code plain} ONNX and SameDiff: the side images are resized to
+ * @param channels for {@code plain} ONNX and SameDiff: the network's input channels
+ * @param inputName for SameDiff: the image placeholder
+ * @param outputName for SameDiff: the patch-token variable {@code [B, 1+n, D]}
+ */
+public record TeacherSource(
+    Kind kind,
+    Path path,
+    String onnxPreset,
+    int inputSize,
+    int channels,
+    String inputName,
+    String outputName) {
+
+  /** The three teacher kinds. */
+  public enum Kind {
+    CNN,
+    ONNX,
+    SAMEDIFF
+  }
+
+  /** The values {@code --onnx-preset} accepts. */
+  public static final List<String> ONNX_PRESETS = List.of("clip", "dino", "plain");
+
+  /** Validates every field. */
+  public TeacherSource {
+    Presets.notNull("kind", kind);
+    Presets.notNull("path", path);
+    if (kind == Kind.ONNX) {
+      Presets.check("onnxPreset", onnxPreset, ONNX_PRESETS);
+    }
+    if (kind == Kind.SAMEDIFF) {
+      Presets.notBlank("inputName", inputName);
+      Presets.notBlank("outputName (--output)", outputName);
+    }
+    if (kind != Kind.CNN && (inputSize < 1 || (channels != 1 && channels != 3))) {
+      throw new IllegalArgumentException(
+          "inputSize must be >= 1 and channels 1 or 3, got " + inputSize + ", " + channels);
+    }
+  }
+
+  /** A CNN teacher saved by {@code bin/beit4j teacher}. */
+  public static TeacherSource cnn(Path dir) {
+    return new TeacherSource(Kind.CNN, dir, null, 0, 0, null, null);
+  }
+
+  /** An ONNX model with a preprocessing preset ({@code clip}, {@code dino}, {@code plain}). */
+  public static TeacherSource onnx(Path file, String preset, int inputSize, int channels) {
+    return new TeacherSource(Kind.ONNX, file, preset, inputSize, channels, null, null);
+  }
+
+  /** A SameDiff graph: image placeholder {@code input}, patch tokens {@code output}. */
+  public static TeacherSource sameDiff(
+      Path file, String input, String output, int inputSize, int channels) {
+    return new TeacherSource(Kind.SAMEDIFF, file, null, inputSize, channels, input, output);
+  }
+
+  /**
+   * Opens the teacher, its features pooled to the tokenizer's grid.
+   *
+   * @throws PipelineException if the directory or file is missing
+   */
+  public Teacher open(int gridSize) {
+    switch (kind) {
+      case CNN:
+        return Artefacts.cnnTeacher(path);
+      case ONNX:
+        Artefacts.requireFile(path, "ONNX model", "--onnx-teacher");
+        OnnxTeacherConfig c =
+            switch (onnxPreset) {
+              case "clip" -> OnnxTeacherConfig.clip(path, gridSize);
+              case "dino" -> OnnxTeacherConfig.dino(path, gridSize);
+              default ->
+                  OnnxTeacherConfig.of(path, inputSize, gridSize)
+                      .withPreprocessing(TeacherPreprocessing.identity(inputSize, channels));
+            };
+        return new OnnxTeacher(c);
+      default:
+        Artefacts.requireFile(path, "SameDiff graph", "--samediff-teacher");
+        return new SameDiffTeacher(
+            SameDiffTeacherConfig.of(path, inputName, outputName, inputSize, gridSize)
+                .withPreprocessing(TeacherPreprocessing.identity(inputSize, channels)));
+    }
+  }
+}
