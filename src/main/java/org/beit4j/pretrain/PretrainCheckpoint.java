@@ -40,6 +40,7 @@ public final class PretrainCheckpoint {
   static final String OPTIMIZER = "optimizer.bin";
   static final String TRAINER = "trainer.properties";
   static final String FORMAT = "beit4j-pretrain-1";
+  private static final String REPLICAS = "replicas";
 
   private PretrainCheckpoint() {}
 
@@ -97,10 +98,14 @@ public final class PretrainCheckpoint {
       if (!FORMAT.equals(p.getProperty("format"))) {
         throw new IOException(dir + " has checkpoint format " + p.getProperty("format"));
       }
-      Map<String, String> stored = RecordProperties.load(dir.resolve(CONFIG));
+      Map<String, String> stored = new LinkedHashMap<>(RecordProperties.load(dir.resolve(CONFIG)));
+      // the replica count says how a step is spread over threads, not what it computes: a run may
+      // continue with another count (the caller's), and checkpoints older than the field have none
+      String storedReplicas = stored.remove(REPLICAS);
       if (expected != null) {
-        List<String> diff =
-            RecordProperties.differences(stored, RecordProperties.flatten(expected));
+        Map<String, String> wanted = new LinkedHashMap<>(RecordProperties.flatten(expected));
+        wanted.remove(REPLICAS);
+        List<String> diff = RecordProperties.differences(stored, wanted);
         if (!diff.isEmpty()) {
           throw new IllegalArgumentException(
               "checkpoint "
@@ -109,6 +114,11 @@ public final class PretrainCheckpoint {
                   + String.join("; ", diff));
         }
       }
+      stored.put(
+          REPLICAS,
+          expected != null
+              ? Integer.toString(expected.replicas())
+              : storedReplicas == null ? "0" : storedReplicas);
       PretrainConfig config = RecordProperties.unflatten(PretrainConfig.class, stored);
       Map<String, INDArray> params = NamedArrays.read(dir.resolve(PARAMS));
       return new State(

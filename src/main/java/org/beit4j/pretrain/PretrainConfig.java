@@ -24,6 +24,8 @@ import org.beit4j.config.VitConfig;
  * @param checkpointEvery steps between periodic checkpoints, 0 = only the final one
  * @param batchSize images per step (for provenance and the learning-rate note; the data decides)
  * @param seed seeds the initial parameters and the masks
+ * @param replicas graph replicas that share each batch ({@link org.beit4j.train.Replicas}), 0 = the
+ *     host's default; the result does not depend on it beyond float rounding
  */
 public record PretrainConfig(
     VitConfig vit,
@@ -43,7 +45,8 @@ public record PretrainConfig(
     double clipNorm,
     int checkpointEvery,
     int batchSize,
-    long seed) {
+    long seed,
+    int replicas) {
 
   public PretrainConfig {
     if (vit == null || masking == null) {
@@ -99,6 +102,9 @@ public record PretrainConfig(
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
     }
+    if (replicas < 0) {
+      throw new IllegalArgumentException("replicas must be >= 0 (0 = auto) but was " + replicas);
+    }
   }
 
   /**
@@ -127,7 +133,8 @@ public record PretrainConfig(
         3.0,
         0,
         batchSize,
-        42);
+        42,
+        0);
   }
 
   public PretrainConfig withClsHead(boolean v) {
@@ -149,7 +156,8 @@ public record PretrainConfig(
         clipNorm,
         checkpointEvery,
         batchSize,
-        seed);
+        seed,
+        replicas);
   }
 
   public PretrainConfig withClsHeadLayer(int v) {
@@ -171,7 +179,8 @@ public record PretrainConfig(
         clipNorm,
         checkpointEvery,
         batchSize,
-        seed);
+        seed,
+        replicas);
   }
 
   public PretrainConfig withMasking(MaskingConfig v) {
@@ -193,7 +202,8 @@ public record PretrainConfig(
         clipNorm,
         checkpointEvery,
         batchSize,
-        seed);
+        seed,
+        replicas);
   }
 
   /** A copy with a new learning-rate schedule. */
@@ -216,7 +226,8 @@ public record PretrainConfig(
         clipNorm,
         checkpointEvery,
         batchSize,
-        seed);
+        seed,
+        replicas);
   }
 
   /** A copy with new AdamW settings. */
@@ -239,7 +250,8 @@ public record PretrainConfig(
         clip,
         checkpointEvery,
         batchSize,
-        seed);
+        seed,
+        replicas);
   }
 
   public PretrainConfig withCheckpointEvery(int v) {
@@ -261,7 +273,8 @@ public record PretrainConfig(
         clipNorm,
         v,
         batchSize,
-        seed);
+        seed,
+        replicas);
   }
 
   public PretrainConfig withSeed(long v) {
@@ -283,6 +296,31 @@ public record PretrainConfig(
         clipNorm,
         checkpointEvery,
         batchSize,
+        v,
+        replicas);
+  }
+
+  /** A copy with {@code v} graph replicas (0 = the host's default). */
+  public PretrainConfig withReplicas(int v) {
+    return new PretrainConfig(
+        vit,
+        codebookSize,
+        masking,
+        clsHead,
+        clsHeadLayer,
+        clsHeadDepth,
+        learningRate,
+        minLearningRate,
+        weightDecay,
+        beta1,
+        beta2,
+        epsilon,
+        warmupSteps,
+        totalSteps,
+        clipNorm,
+        checkpointEvery,
+        batchSize,
+        seed,
         v);
   }
 }

@@ -13,6 +13,7 @@ import org.beit4j.nn.RelativePositionBias;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.Vit;
 import org.beit4j.samediff.GradientCapture;
+import org.beit4j.train.Replicas;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -241,6 +242,39 @@ public final class PretrainModel {
   /** Names of the backbone's parameters (those a {@link VisionTransformer} without head has). */
   public List<String> backboneParameterNames() {
     return parameters.stream().filter(p -> p.startsWith(VIT + "/")).toList();
+  }
+
+  /** Every parameter's live array by name, in graph order. */
+  public Map<String, INDArray> parameters() {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (String name : parameters) {
+      out.put(name, parameter(name));
+    }
+    return out;
+  }
+
+  /**
+   * {@link #fitPass} as a replica's share of a batch ({@link Replicas}): weighted by the masked
+   * positions it holds, the normaliser of every loss and accuracy of this graph.
+   */
+  public Replicas.Pass replicaPass(Batch batch) {
+    Pass p = fitPass(batch);
+    return new Replicas.Pass(p.gradients(), p.metrics(), batch.mask().sumNumber().doubleValue());
+  }
+
+  /**
+   * Splits a batch row-wise into at most {@code k} shards, one per replica ({@link
+   * Replicas#ranges}).
+   */
+  public static List<Batch> split(Batch batch, int k) {
+    return Replicas.split(
+        (int) batch.images().size(0),
+        k,
+        r ->
+            new Batch(
+                Replicas.rows(batch.images(), r),
+                Replicas.rows(batch.mask(), r),
+                Replicas.rows(batch.codes(), r)));
   }
 
   /** The live array of a parameter. */
