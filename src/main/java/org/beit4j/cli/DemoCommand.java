@@ -69,6 +69,8 @@ final class DemoCommand implements Callable<Integer> {
               + " runs alongside on a second thread when the machine has two or more cores).")
   boolean sequential;
 
+  @Mixin ReplicasOption replicas;
+
   DemoStage.Options options() {
     try {
       if (resume && out == null) {

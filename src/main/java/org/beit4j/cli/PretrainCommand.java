@@ -124,6 +124,8 @@ final class PretrainCommand implements Callable<Integer> {
           "Continue the newest checkpoint in --out; refused if it was made with other settings.")
   boolean resume;
 
+  @Mixin ReplicasOption replicas;
+
   /** The stage's options; invalid values are usage errors. */
   PretrainStage.Options options() {
     try {

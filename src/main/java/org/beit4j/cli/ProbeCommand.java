@@ -104,6 +104,8 @@ final class ProbeCommand implements Callable<Integer> {
               + " score only the others.")
   boolean resume;
 
+  @Mixin ReplicasOption replicas;
+
   ProbeStage.Options options() {
     try {
       List<ProbeStage.Source> parsed = new ArrayList<>();

@@ -88,6 +88,8 @@ final class TeacherCommand implements Callable<Integer> {
       description = "Where the teacher is saved (default ${DEFAULT-VALUE}).")
   Path out;
 
+  @Mixin ReplicasOption replicas;
+
   /** The stage's options; invalid values are usage errors. */
   TeacherStage.Options options() {
     try {

@@ -154,6 +154,8 @@ final class TokenizerCommand implements Callable<Integer> {
       description = "Where the tokenizer is saved (default ${DEFAULT-VALUE}).")
   Path out;
 
+  @Mixin ReplicasOption replicas;
+
   /** The stage's options; invalid or conflicting values are usage errors. */
   TokenizerStage.Options options() {
     try {

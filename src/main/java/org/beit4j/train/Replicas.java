@@ -59,6 +59,8 @@ public final class Replicas<M> implements AutoCloseable {
     Map<String, INDArray> of(M model);
   }
 
+  private static volatile int defaultCount;
+
   private final List<M> models;
   private final List<ThreadPoolExecutor> threads;
   private final Parameters<M> parameters;
@@ -100,14 +102,32 @@ public final class Replicas<M> implements AutoCloseable {
   }
 
   /**
-   * The host's default {@code K}: {@code cores / OMP threads} (at least 1), i.e. one replica per
-   * share of the cores the native ops were given. On the 2-core development host with {@code
-   * OMP_NUM_THREADS=1} this is 2, which measured fastest (docs/performance.md, "Replicas").
+   * The default {@code K}: the one set by {@link #setDefaultCount} (the CLI's {@code --replicas}),
+   * else {@code cores / OMP threads} (at least 1), i.e. one replica per share of the cores the
+   * native ops were given. On the 2-core development host with {@code OMP_NUM_THREADS=1} this is 2,
+   * which measured fastest (docs/performance.md, "Replicas").
    */
   public static int defaultCount() {
+    int set = defaultCount;
+    if (set > 0) {
+      return set;
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     int omp = Math.max(1, Nd4j.getEnvironment().maxThreads());
     return Math.max(1, cores / omp);
+  }
+
+  /**
+   * Sets the {@code K} of every run whose config says 0 (auto) from now on in this JVM; 0 goes back
+   * to the host's default. A host setting like the OMP thread count, not part of any result.
+   *
+   * @throws IllegalArgumentException if {@code k < 0}
+   */
+  public static void setDefaultCount(int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("replicas must be >= 0 (0 = auto) but was " + k);
+    }
+    defaultCount = k;
   }
 
   /** {@code requested} if positive, else {@link #defaultCount}. */

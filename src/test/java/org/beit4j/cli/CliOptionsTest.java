@@ -15,6 +15,7 @@ import org.beit4j.pipeline.OutputDir;
 import org.beit4j.pipeline.PipelineException;
 import org.beit4j.pipeline.PretrainStage;
 import org.beit4j.pipeline.TokenizerStage;
+import org.beit4j.train.Replicas;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -124,6 +125,34 @@ class CliOptionsTest {
     assertEquals(0, r.code(), r.err());
     for (String o : options) {
       assertTrue(r.out().contains(o), cmd + " --help lacks " + o + ":\n" + r.out());
+    }
+  }
+
+  @Test
+  void replicasOptionSetsTheDefaultOfEveryTrainingCommand() {
+    int host =
+        Math.max(
+            1,
+            Runtime.getRuntime().availableProcessors()
+                / Math.max(1, org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads()));
+    try {
+      for (String cmd : List.of("teacher", "tokenizer", "pretrain", "probe", "demo")) {
+        assertHelp(cmd, "--replicas");
+        // probe's one required option
+        List<String> args =
+            cmd.equals("probe") ? List.of(cmd, "--source", "a=pixels") : List.of(cmd);
+        List<String> three = new java.util.ArrayList<>(args);
+        three.addAll(List.of("--replicas", "3"));
+        parse(three.toArray(new String[0]));
+        assertEquals(3, Replicas.defaultCount(), cmd);
+        parse(args.toArray(new String[0]));
+        assertEquals(host, Replicas.defaultCount(), cmd); // default 0 = the host's
+      }
+      Run bad = run("pretrain", "--replicas", "-1");
+      assertEquals(2, bad.code());
+      assertTrue(bad.err().contains("replicas must be >= 0"), bad.err());
+    } finally {
+      Replicas.setDefaultCount(0);
     }
   }
 
