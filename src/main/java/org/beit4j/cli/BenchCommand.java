@@ -1,21 +1,77 @@
 package org.beit4j.cli;
 
+import java.io.PrintWriter;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.beit4j.bench.BenchReport;
+import org.beit4j.bench.BenchRun;
+import org.beit4j.bench.BenchSuite;
 import org.beit4j.bench.GemmBenchmark;
-import org.beit4j.bench.VitBenchmark;
+import org.beit4j.bench.NativeThreads;
+import org.beit4j.bench.StageBench;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** {@code bin/beit4j bench}: prints this host's speed table. */
+/** {@code bin/beit4j bench}: prints this host's per-stage speed table. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description =
-        "Median ms per forward and per training step of named ViT configs after warm-up, and the"
-            + " host's float GEMM GFLOP/s, as a Markdown table.")
+    description = {
+      "Times one step of every stage (classifier, CNN teacher, VQ-KD tokenizer, MIM pretraining"
+          + " for the demo's model and for ViT 32/4 D192 L6 with 8192 codes, frozen features,"
+          + " fine-tuning): median ms/step after warm-up, images/s, GFLOP/s counted from the"
+          + " config, MFU against the GEMM measured in the same run, peak heap, off-heap and"
+          + " resident memory. Markdown table, or JSON with --json.",
+      "Example: bin/beit4j bench --stage mim-demo,mim-8192 --threads 1"
+    })
 final class BenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--stage",
+      split = ",",
+      paramLabel = "NAME",
+      description = "Only these stages (comma-separated; default all): ${COMPLETION-CANDIDATES}.",
+      completionCandidates = StageNames.class)
+  List<String> stages = List.of();
+
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Native threads of ND4J's ops and OpenBLAS (default 0: as OMP_NUM_THREADS set them).")
+  int threads;
+
+  @Option(
+      names = "--replicas",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Data-parallel replicas per training step (default ${DEFAULT-VALUE}; more is pending:"
+              + " issue 14 part 4).")
+  int replicas;
+
+  @Option(names = "--json", description = "Print one JSON object instead of the Markdown table.")
+  boolean json;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "-1",
+      description = "Timed steps per stage (default: each stage's own, 3-15).")
+  int runs;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "-1",
+      description = "Untimed steps per stage before the timed ones (default: each stage's own).")
+  int warmup;
 
   @Option(
       names = "--gemm-size",
@@ -23,54 +79,58 @@ final class BenchCommand implements Callable<Integer> {
       description = "GEMM side (default ${DEFAULT-VALUE}).")
   int gemmSize;
 
-  @Option(
-      names = "--runs",
-      defaultValue = "5",
-      description = "Timed runs per figure (default ${DEFAULT-VALUE}).")
-  int runs;
-
-  @Option(
-      names = "--warmup",
-      defaultValue = "2",
-      description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
-  int warmup;
-
   @Option(names = "--gemm-only", description = "Only the GEMM figure (a few seconds).")
   boolean gemmOnly;
 
+  /** The stage names for the help text. */
+  static final class StageNames implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return BenchSuite.names().iterator();
+    }
+  }
+
   @Override
   public Integer call() {
-    System.out.printf(
-        Locale.ROOT,
-        "host: %d cores, OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s, java %s%n",
-        Runtime.getRuntime().availableProcessors(),
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-        System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"),
-        System.getProperty("java.version"));
-    double gflops = GemmBenchmark.gflops(gemmSize, warmup, runs);
-    System.out.printf(
-        Locale.ROOT, "GEMM %d^3 float: %.1f GFLOP/s (median of %d)%n%n", gemmSize, gflops, runs);
+    BenchSuite.Settings settings;
+    List<StageBench> selected;
+    try {
+      settings = new BenchSuite.Settings(threads, replicas, warmup, runs, gemmSize);
+      selected = BenchSuite.select(stages);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    PrintWriter out = spec.commandLine().getOut();
     if (gemmOnly) {
+      if (threads > 0) {
+        NativeThreads.set(threads);
+      }
+      double g = GemmBenchmark.gflops(gemmSize, 2, 5);
+      out.printf(
+          Locale.ROOT,
+          "GEMM %d^3 float: %.1f GFLOP/s (median of 5, %d OpenBLAS threads)%n",
+          gemmSize,
+          g,
+          NativeThreads.blas());
+      out.flush();
       return 0;
     }
-    System.out.println(
-        "| config | batch | params | forward ms | train step ms | forward img/s | train img/s |");
-    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-    List<VitBenchmark.Case> cases = VitBenchmark.defaultCases();
-    for (VitBenchmark.Case c : cases) {
-      VitBenchmark.Result r = VitBenchmark.run(c, warmup, runs);
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %d | %.2fM | %.0f | %.0f | %.1f | %.1f |%n",
-          c.name(),
-          c.batch(),
-          r.parameters() / 1e6,
-          r.forwardMillis(),
-          r.stepMillis(),
-          r.forwardImagesPerSecond(),
-          r.stepImagesPerSecond());
+    if (!json) {
+      out.print(BenchReport.tableHeader());
+      out.flush();
     }
-    System.out.printf(Locale.ROOT, "(medians of %d runs after %d warm-up runs)%n", runs, warmup);
+    BenchRun run =
+        BenchSuite.run(
+            selected,
+            settings,
+            r -> {
+              if (!json) {
+                out.print(BenchReport.row(r));
+                out.flush();
+              }
+            });
+    out.print(json ? BenchReport.json(run) : "\n" + BenchReport.summary(run));
+    out.flush();
     return 0;
   }
 }

@@ -1,13 +1,9 @@
 package org.beit4j.teacher;
 
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -84,7 +80,7 @@ public final class CnnTeacher implements Teacher {
     this.sd = sd;
     this.testAccuracy = testAccuracy;
     this.provenance = p;
-    this.id = "cnn-teacher:" + parameterHash(sd);
+    this.id = "cnn-teacher:" + CnnTeacherNet.parameterHash(sd);
   }
 
   /**
@@ -99,7 +95,6 @@ public final class CnnTeacher implements Teacher {
     checkLabelled(train, config, "train");
     checkLabelled(test, config, "test");
     long t0 = System.nanoTime();
-    SameDiff sd = CnnTeacherNet.build(config);
     TransformConfig transform =
         TransformConfig.plain(config.imageSize(), config.channels())
             .withFlip(config.flipProbability());
@@ -108,15 +103,7 @@ public final class CnnTeacher implements Teacher {
     ImageBatchIterator it = ImageBatchIterator.of(train, transform, loader);
     int stepsPerEpoch = (it.imagesPerEpoch() + config.batchSize() - 1) / config.batchSize();
     int total = stepsPerEpoch * config.epochs();
-    // linear warm-up over the first 2% of the steps, then a half cosine down to 0
-    int warmup = Math.max(1, total / WARMUP_DIVISOR);
-    Adam adam = new Adam(new WarmupCosineSchedule(config.learningRate(), 0, warmup, total));
-    sd.setTrainingConfig(
-        new TrainingConfig.Builder()
-            .updater(adam)
-            .dataSetFeatureMapping(CnnTeacherNet.PIXELS)
-            .dataSetLabelMapping(CnnTeacherNet.LABEL)
-            .build());
+    SameDiff sd = trainingGraph(config, total);
     long steps = 0;
     try (ProgressBar bar = new ProgressBar("teacher", total, "img")) {
       for (int epoch = 0; epoch < config.epochs(); epoch++) {
@@ -165,6 +152,25 @@ public final class CnnTeacher implements Teacher {
     Provenance p =
         Provenance.of(KIND, config, describeData(config, train, test), config.seed(), steps, extra);
     return new CnnTeacher(config, sd, acc, p);
+  }
+
+  /**
+   * The untrained network with the optimiser {@link #train} uses: Adam with a linear warm-up over
+   * the first 2% of {@code totalSteps}, then a half cosine down to 0; {@code sd.fit(batch)} takes a
+   * {@code MultiDataSet} of images {@code [B, C, S, S]} in [0, 1] and one-hot labels {@code [B,
+   * K]}. Public for the step benchmark ({@code org.beit4j.bench}).
+   */
+  public static SameDiff trainingGraph(CnnTeacherConfig config, int totalSteps) {
+    SameDiff sd = CnnTeacherNet.build(config);
+    int warmup = Math.max(1, totalSteps / WARMUP_DIVISOR);
+    Adam adam = new Adam(new WarmupCosineSchedule(config.learningRate(), 0, warmup, totalSteps));
+    sd.setTrainingConfig(
+        new TrainingConfig.Builder()
+            .updater(adam)
+            .dataSetFeatureMapping(CnnTeacherNet.PIXELS)
+            .dataSetLabelMapping(CnnTeacherNet.LABEL)
+            .build());
+    return sd;
   }
 
   /**
@@ -380,21 +386,6 @@ public final class CnnTeacher implements Teacher {
               + " classes but the teacher config has numClasses = "
               + c.numClasses()
               + (data.numClasses() == 0 ? " (the set is unlabelled)" : ""));
-    }
-  }
-
-  private static String parameterHash(SameDiff sd) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (INDArray a : CnnTeacherNet.parameters(sd)) {
-        float[] v = a.castTo(DataType.FLOAT).ravel().toFloatVector();
-        ByteBuffer buf = ByteBuffer.allocate(4 * v.length);
-        buf.asFloatBuffer().put(v);
-        md.update(buf);
-      }
-      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -1,5 +1,9 @@
 package org.beit4j.teacher;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Random;
 import org.beit4j.Beit4j;
 import org.beit4j.data.ChannelStats;
@@ -364,5 +368,21 @@ final class CnnTeacherNet {
         .filter(v -> v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE)
         .map(SDVariable::getArr)
         .toArray(INDArray[]::new);
+  }
+
+  /** The first 16 hex digits of the SHA-256 of the parameters: a teacher's identity. */
+  static String parameterHash(SameDiff sd) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      for (INDArray a : parameters(sd)) {
+        float[] v = a.castTo(DataType.FLOAT).ravel().toFloatVector();
+        ByteBuffer buf = ByteBuffer.allocate(4 * v.length);
+        buf.asFloatBuffer().put(v);
+        md.update(buf);
+      }
+      return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

@@ -1,0 +1,142 @@
+package org.beit4j.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.beit4j.Beit4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The stages {@code bin/beit4j bench} times, and the run over them. */
+public final class BenchSuite {
+
+  static {
+    Beit4j.init();
+  }
+
+  private static final Logger log = LoggerFactory.getLogger(BenchSuite.class);
+  private static final int GEMM_WARMUP = 2;
+  private static final int GEMM_RUNS = 5;
+
+  /**
+   * How to run.
+   *
+   * @param threads native threads (libnd4j and OpenBLAS), 0 = leave them as the environment set
+   *     them ({@code OMP_NUM_THREADS})
+   * @param replicas data-parallel replicas per training step; only 1 until the replica trainers of
+   *     issue 14 part 4 exist
+   * @param warmup untimed steps per stage, -1 = each stage's default
+   * @param runs timed steps per stage, -1 = each stage's default
+   * @param gemmSize side of the square GEMM the MFU is taken against
+   */
+  public record Settings(int threads, int replicas, int warmup, int runs, int gemmSize) {
+
+    /** Validates every field. */
+    public Settings {
+      if (threads < 0) {
+        throw new IllegalArgumentException(
+            "threads must be >= 0 (0 = environment), got " + threads);
+      }
+      if (replicas != 1) {
+        throw new IllegalArgumentException(
+            "replicas "
+                + replicas
+                + " is not available yet: data-parallel replicas (issue 14 part 4) are pending,"
+                + " only 1 runs");
+      }
+      if (warmup < -1 || runs == 0 || runs < -1) {
+        throw new IllegalArgumentException(
+            "warmup must be >= 0 and runs >= 1 (-1 = the stage's default), got warmup "
+                + warmup
+                + ", runs "
+                + runs);
+      }
+      if (gemmSize < 1) {
+        throw new IllegalArgumentException("gemmSize must be >= 1, got " + gemmSize);
+      }
+    }
+
+    /** Each stage's own warm-up and runs, GEMM 1024, the environment's threads, 1 replica. */
+    public static Settings defaults() {
+      return new Settings(0, 1, -1, -1, 1024);
+    }
+  }
+
+  private BenchSuite() {}
+
+  /** Every stage, in the order of the pipeline. */
+  public static List<StageBench> stages() {
+    return List.of(
+        ClassifierBench.mnist(),
+        ClassifierBench.tiny(),
+        TeacherBench.demo(),
+        TokenizerBench.demo(),
+        MimBench.demo(),
+        MimBench.large(),
+        FeatureBench.demo(),
+        FineTuneBench.demo());
+  }
+
+  /** The names {@link #select} accepts. */
+  public static List<String> names() {
+    return stages().stream().map(StageBench::name).toList();
+  }
+
+  /**
+   * The stages called {@code names}, in the suite's order; all of them for an empty list.
+   *
+   * @throws IllegalArgumentException for an unknown name, listing the valid ones
+   */
+  public static List<StageBench> select(List<String> names) {
+    List<String> valid = names();
+    for (String n : names) {
+      if (!valid.contains(n)) {
+        throw new IllegalArgumentException(
+            "unknown stage '" + n + "'; valid stages: " + String.join(", ", valid));
+      }
+    }
+    return stages().stream().filter(s -> names.isEmpty() || names.contains(s.name())).toList();
+  }
+
+  /**
+   * Sets the threads, measures GEMM, then times each stage with its memory sampled.
+   *
+   * @param onResult called after each stage (e.g. to print its row at once)
+   */
+  public static BenchRun run(
+      List<StageBench> stages, Settings settings, Consumer<BenchResult> onResult) {
+    long t0 = System.nanoTime();
+    if (settings.threads() > 0) {
+      NativeThreads.set(settings.threads());
+    }
+    double gemm = GemmBenchmark.gflops(settings.gemmSize(), GEMM_WARMUP, GEMM_RUNS);
+    log.info("GEMM {}^3: {} GFLOP/s", settings.gemmSize(), String.format("%.1f", gemm));
+    List<BenchResult> results = new ArrayList<>();
+    for (StageBench s : stages) {
+      int warmup = s.warmupFor(settings.warmup() >= 0 ? settings.warmup() : s.defaultWarmup());
+      int runs = settings.runs() > 0 ? settings.runs() : s.defaultRuns();
+      System.gc(); // frees the previous stage's arrays, so each stage's peaks are its own
+      double[] ms;
+      MemorySampler.Peaks peaks;
+      try (MemorySampler memory = MemorySampler.start()) {
+        ms = s.stepMillis(warmup, runs);
+        peaks = memory.peaks();
+      }
+      BenchResult r =
+          new BenchResult(
+              s.name(), s.description(), s.batch(), warmup, ms, s.flopsPerStep(), gemm, peaks);
+      results.add(r);
+      onResult.accept(r);
+    }
+    return new BenchRun(
+        Runtime.getRuntime().availableProcessors(),
+        NativeThreads.ops(),
+        NativeThreads.blas(),
+        settings.replicas(),
+        BenchRun.describeEnvironment(),
+        settings.gemmSize(),
+        gemm,
+        results,
+        (System.nanoTime() - t0) / 1e9);
+  }
+}
