@@ -32,17 +32,7 @@ public record ClassifierBench(String name, String description, VitConfig config,
 
   @Override
   public double flopsPerStep() {
-    return FlopCount.TRAIN_FACTOR * batch * FlopCount.classifier(config, BenchData.CLASSES);
-  }
-
-  @Override
-  public int defaultWarmup() {
-    return 2;
-  }
-
-  @Override
-  public int defaultRuns() {
-    return 5;
+    return FlopCount.trainStep(FlopCount.classifier(config, BenchData.CLASSES), batch);
   }
 
   @Override

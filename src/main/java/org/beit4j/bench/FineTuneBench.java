@@ -26,12 +26,7 @@ public record FineTuneBench(String name, String description, VitConfig config, i
 
   @Override
   public double flopsPerStep() {
-    return FlopCount.TRAIN_FACTOR * batch * FlopCount.classifier(config, BenchData.CLASSES);
-  }
-
-  @Override
-  public int defaultWarmup() {
-    return 2;
+    return FlopCount.trainStep(FlopCount.classifier(config, BenchData.CLASSES), batch);
   }
 
   @Override

@@ -22,6 +22,11 @@ public final class FlopCount {
 
   private FlopCount() {}
 
+  /** FLOPs of a training step on {@code batch} images: {@link #TRAIN_FACTOR} forwards each. */
+  public static double trainStep(double perImage, int batch) {
+    return TRAIN_FACTOR * batch * perImage;
+  }
+
   /** {@code 2 rows in out}: a dense layer applied to {@code rows} vectors. */
   public static double linear(double rows, double in, double out) {
     return 2 * rows * in * out;

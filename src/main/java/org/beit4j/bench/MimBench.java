@@ -47,17 +47,7 @@ public record MimBench(String name, String description, PretrainConfig config)
 
   @Override
   public double flopsPerStep() {
-    return FlopCount.TRAIN_FACTOR * batch() * FlopCount.mim(config);
-  }
-
-  @Override
-  public int defaultWarmup() {
-    return 2;
-  }
-
-  @Override
-  public int defaultRuns() {
-    return 5;
+    return FlopCount.trainStep(FlopCount.mim(config), batch());
   }
 
   @Override

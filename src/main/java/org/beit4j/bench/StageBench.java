@@ -19,10 +19,14 @@ public interface StageBench {
   double flopsPerStep();
 
   /** Untimed steps before the timed ones in a default run (the first builds the gradient graph). */
-  int defaultWarmup();
+  default int defaultWarmup() {
+    return 2;
+  }
 
   /** Timed steps in a default run. */
-  int defaultRuns();
+  default int defaultRuns() {
+    return 5;
+  }
 
   /**
    * The warm-up steps the stage really runs when asked for {@code requested} (more when the stage's

@@ -30,12 +30,7 @@ public record TeacherBench(String name, CnnTeacherConfig config) implements Stag
 
   @Override
   public double flopsPerStep() {
-    return FlopCount.TRAIN_FACTOR * batch() * FlopCount.cnnTeacher(config);
-  }
-
-  @Override
-  public int defaultWarmup() {
-    return 3;
+    return FlopCount.trainStep(FlopCount.cnnTeacher(config), batch());
   }
 
   @Override

@@ -57,18 +57,13 @@ public record TokenizerBench(String name, VqKdConfig config, CnnTeacherConfig te
   }
 
   @Override
-  public int defaultWarmup() {
-    return 3;
+  public int warmupFor(int requested) {
+    return Math.max(requested, config.kmeansBatches());
   }
 
   @Override
   public int defaultRuns() {
     return 9;
-  }
-
-  @Override
-  public int warmupFor(int requested) {
-    return Math.max(requested, config.kmeansBatches());
   }
 
   @Override
