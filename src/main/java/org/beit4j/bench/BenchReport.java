@@ -12,19 +12,20 @@ public final class BenchReport {
 
   /** The table's header and alignment lines. */
   public static String tableHeader() {
-    return "| stage | step | batch | ms/step | img/s | GFLOP/step | GFLOP/s | MFU"
+    return "| stage | step | batch | replicas | ms/step | img/s | GFLOP/step | GFLOP/s | MFU"
         + " | peak heap MiB | peak off-heap MiB | peak RSS MiB |\n"
-        + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+        + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   }
 
   /** One stage's row. */
   public static String row(BenchResult r) {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %d | %.0f | %.1f | %.2f | %.1f | %.1f%% | %.0f | %.0f | %.0f |%n",
+        "| %s | %s | %d | %d | %.0f | %.1f | %.2f | %.1f | %.1f%% | %.0f | %.0f | %.0f |%n",
         r.name(),
         r.description(),
         r.batch(),
+        r.replicas(),
         r.medianMillis(),
         r.imagesPerSecond(),
         r.flopsPerStep() / 1e9,
@@ -42,7 +43,7 @@ public final class BenchReport {
     return String.format(
         Locale.ROOT,
         "GEMM %d^3 float: %.1f GFLOP/s (median of 5; MFU = GFLOP/s / this)%n"
-            + "host: %d cores; threads: %d (libnd4j ops), %d (OpenBLAS); replicas: %d; %s%n"
+            + "host: %d cores; threads: %d (libnd4j ops), %d (OpenBLAS); default replicas: %d; %s%n"
             + "ms/step: median of the timed steps after warm-up (warm-up/timed: %s); FLOPs"
             + " counted from the config (docs/performance.md)%n"
             + "total: %.0f s%n",
@@ -79,6 +80,8 @@ public final class BenchReport {
               + quote(r.description())
               + ", \"batch\": "
               + r.batch()
+              + ", \"replicas\": "
+              + r.replicas()
               + ", \"warmup\": "
               + r.warmup()
               + ", \"runs\": "

@@ -6,6 +6,7 @@ package org.beit4j.bench;
  * @param name the stage ({@link StageBench#name()})
  * @param description what a step is
  * @param batch images per step
+ * @param replicas graph replicas the step ran on
  * @param warmup untimed steps
  * @param stepMillis wall milliseconds of each timed step
  * @param flopsPerStep matmul FLOPs of one step ({@link FlopCount})
@@ -16,6 +17,7 @@ public record BenchResult(
     String name,
     String description,
     int batch,
+    int replicas,
     int warmup,
     double[] stepMillis,
     double flopsPerStep,

@@ -8,7 +8,8 @@ import java.util.List;
  * @param cores processors the JVM sees
  * @param opsThreads libnd4j's thread count during the run
  * @param blasThreads OpenBLAS's thread count during the run
- * @param replicas data-parallel replicas per training step
+ * @param replicas the JVM's default replica count during the run (stages that use replicas and
+ *     whose config says 0 take it)
  * @param environment {@code OMP_NUM_THREADS=.., OPENBLAS_CORETYPE=.., java ..}
  * @param gemmSize side of the square GEMM
  * @param gemmGflops median GEMM GFLOP/s

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import org.beit4j.Beit4j;
+import org.beit4j.train.Replicas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,9 @@ public final class BenchSuite {
    *
    * @param threads native threads (libnd4j and OpenBLAS), 0 = leave them as the environment set
    *     them ({@code OMP_NUM_THREADS})
-   * @param replicas data-parallel replicas per training step; only 1 until the replica trainers of
-   *     issue 14 part 4 exist
+   * @param replicas graph replicas per training step for the stages that use {@link Replicas}
+   *     (today the MIM stages), 0 = the host's default ({@link Replicas#defaultCount()}); set as
+   *     the JVM's default, as the CLI's {@code --replicas} does
    * @param warmup untimed steps per stage, -1 = each stage's default
    * @param runs timed steps per stage, -1 = each stage's default
    * @param gemmSize side of the square GEMM the MFU is taken against
@@ -37,12 +39,9 @@ public final class BenchSuite {
         throw new IllegalArgumentException(
             "threads must be >= 0 (0 = environment), got " + threads);
       }
-      if (replicas != 1) {
+      if (replicas < 0) {
         throw new IllegalArgumentException(
-            "replicas "
-                + replicas
-                + " is not available yet: data-parallel replicas (issue 14 part 4) are pending,"
-                + " only 1 runs");
+            "replicas must be >= 0 (0 = the host's default), got " + replicas);
       }
       if (warmup < -1 || runs == 0 || runs < -1) {
         throw new IllegalArgumentException(
@@ -56,9 +55,9 @@ public final class BenchSuite {
       }
     }
 
-    /** Each stage's own warm-up and runs, GEMM 1024, the environment's threads, 1 replica. */
+    /** Each stage's own warm-up and runs, GEMM 1024, the environment's threads and replicas. */
     public static Settings defaults() {
-      return new Settings(0, 1, -1, -1, 1024);
+      return new Settings(0, 0, -1, -1, 1024);
     }
   }
 
@@ -109,6 +108,9 @@ public final class BenchSuite {
     if (settings.threads() > 0) {
       NativeThreads.set(settings.threads());
     }
+    if (settings.replicas() > 0) {
+      Replicas.setDefaultCount(settings.replicas());
+    }
     double gemm = GemmBenchmark.gflops(settings.gemmSize(), GEMM_WARMUP, GEMM_RUNS);
     log.info("GEMM {}^3: {} GFLOP/s", settings.gemmSize(), String.format("%.1f", gemm));
     List<BenchResult> results = new ArrayList<>();
@@ -124,7 +126,15 @@ public final class BenchSuite {
       }
       BenchResult r =
           new BenchResult(
-              s.name(), s.description(), s.batch(), warmup, ms, s.flopsPerStep(), gemm, peaks);
+              s.name(),
+              s.description(),
+              s.batch(),
+              s.replicas(),
+              warmup,
+              ms,
+              s.flopsPerStep(),
+              gemm,
+              peaks);
       results.add(r);
       onResult.accept(r);
     }
@@ -132,7 +142,7 @@ public final class BenchSuite {
         Runtime.getRuntime().availableProcessors(),
         NativeThreads.ops(),
         NativeThreads.blas(),
-        settings.replicas(),
+        Replicas.defaultCount(),
         BenchRun.describeEnvironment(),
         settings.gemmSize(),
         gemm,

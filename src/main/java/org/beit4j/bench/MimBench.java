@@ -5,14 +5,15 @@ import org.beit4j.pipeline.DemoBudget;
 import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.tokenizer.VisualTokenizer;
+import org.beit4j.train.Replicas;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
 /**
  * The MIM + [CLS] pretraining step, {@link Pretrainer#step}: block masks, the {@code fit} pass
- * (eqs. 3-5 and the [CLS] branch, forward and backward) and AdamW with clipping. The tokenizer is a
- * stand-in that returns fixed codes at no cost, so the VQ-KD encoder pass the real stage adds per
- * batch is not in these times.
+ * (eqs. 3-5 and the [CLS] branch, forward and backward; on {@link #replicas()} graph replicas, each
+ * on a share of the batch) and AdamW with clipping. The tokenizer is a stand-in that returns fixed
+ * codes at no cost, so the VQ-KD encoder pass the real stage adds per batch is not in these times.
  */
 public record MimBench(String name, String description, PretrainConfig config)
     implements StageBench {
@@ -43,6 +44,12 @@ public record MimBench(String name, String description, PretrainConfig config)
   @Override
   public int batch() {
     return config.batchSize();
+  }
+
+  /** {@code config.replicas()}, or the JVM's default for 0 (what {@link Pretrainer} builds). */
+  @Override
+  public int replicas() {
+    return Replicas.resolve(config.replicas());
   }
 
   @Override

@@ -18,6 +18,14 @@ public interface StageBench {
   /** Matmul FLOPs of one step on the whole batch (training steps count 3 forwards). */
   double flopsPerStep();
 
+  /**
+   * Graph replicas a step runs on ({@link org.beit4j.train.Replicas}); 1 for the stages whose
+   * trainers do not use replicas yet.
+   */
+  default int replicas() {
+    return 1;
+  }
+
   /** Untimed steps before the timed ones in a default run (the first builds the gradient graph). */
   default int defaultWarmup() {
     return 2;

@@ -51,11 +51,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--replicas",
-      defaultValue = "1",
+      defaultValue = "0",
       paramLabel = "N",
       description =
-          "Data-parallel replicas per training step (default ${DEFAULT-VALUE}; more is pending:"
-              + " issue 14 part 4).")
+          "Graph replicas per training step for the stages that use them (today mim-demo and"
+              + " mim-8192; the others run 1): default 0 = cores / OMP_NUM_THREADS.")
   int replicas;
 
   @Option(names = "--json", description = "Print one JSON object instead of the Markdown table.")

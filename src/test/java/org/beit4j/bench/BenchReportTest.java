@@ -19,6 +19,7 @@ class BenchReportTest {
         "MIM \"quoted\"",
         64,
         2,
+        2,
         new double[] {300, 100, 200},
         20e9,
         200,
@@ -35,16 +36,16 @@ class BenchReportTest {
     assertEquals(3, r.runs());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new BenchResult("x", "", 1, 0, new double[0], 1, 1, null));
+        () -> new BenchResult("x", "", 1, 1, 0, new double[0], 1, 1, null));
   }
 
   @Test
   void markdownRowHasEveryColumn() {
     assertEquals(
-        "| mim-demo | MIM \"quoted\" | 64 | 200 | 320.0 | 20.00 | 100.0 | 50.0% | 100 | 300 | 900 |",
+        "| mim-demo | MIM \"quoted\" | 64 | 2 | 200 | 320.0 | 20.00 | 100.0 | 50.0% | 100 | 300 | 900 |",
         BenchReport.row(result()).strip());
     assertEquals(
-        12, BenchReport.tableHeader().lines().findFirst().orElseThrow().split("\\|").length);
+        13, BenchReport.tableHeader().lines().findFirst().orElseThrow().split("\\|").length);
   }
 
   @Test
@@ -55,6 +56,7 @@ class BenchReportTest {
     assertTrue(json.contains("\"msPerStep\": 200.0000"), json);
     assertTrue(json.contains("\"stepMillis\": [300.0000, 100.0000, 200.0000]"), json);
     assertTrue(json.contains("\"mfu\": 0.5000"), json);
+    assertTrue(json.contains("\"replicas\": 2, \"warmup\": 2, \"runs\": 3"), json);
     assertTrue(json.contains("\"peakOffHeapBytes\": " + 300 * MIB), json);
     assertTrue(json.contains("\"totalSeconds\": 42.0000"), json);
     assertEquals("null", BenchReport.number(Double.NaN));

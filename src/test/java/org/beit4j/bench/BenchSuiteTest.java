@@ -10,6 +10,7 @@ import org.beit4j.config.VitConfig;
 import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.teacher.CnnTeacherConfig;
 import org.beit4j.tokenizer.VqKdConfig;
+import org.beit4j.train.Replicas;
 import org.junit.jupiter.api.Test;
 
 /** Stage selection, settings, and every stage's wiring on tiny models (no time is asserted). */
@@ -38,8 +39,9 @@ class BenchSuiteTest {
   }
 
   @Test
-  void settingsRefuseReplicasUntilTheyExist() {
-    assertThrows(IllegalArgumentException.class, () -> new BenchSuite.Settings(0, 2, -1, -1, 64));
+  void settingsAreValidated() {
+    assertThrows(IllegalArgumentException.class, () -> new BenchSuite.Settings(0, -1, -1, -1, 64));
+    assertEquals(2, new BenchSuite.Settings(0, 2, -1, -1, 64).replicas());
     assertThrows(IllegalArgumentException.class, () -> new BenchSuite.Settings(-1, 1, -1, -1, 64));
     assertThrows(IllegalArgumentException.class, () -> new BenchSuite.Settings(0, 1, -1, 0, 64));
     assertEquals(1024, BenchSuite.Settings.defaults().gemmSize());
@@ -73,6 +75,9 @@ class BenchSuiteTest {
     // the tokenizer's k-means batches are always warm-up
     assertEquals(vq.kmeansBatches(), run.results().get(2).warmup());
     assertEquals(0, run.results().get(0).warmup());
+    // only pretraining uses graph replicas so far; it takes the JVM's default
+    assertEquals(Replicas.defaultCount(), run.results().get(3).replicas());
+    assertEquals(1, run.results().get(0).replicas());
     assertTrue(run.gemmGflops() > 0);
   }
 }
