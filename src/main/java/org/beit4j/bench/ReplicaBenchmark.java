@@ -35,14 +35,14 @@ public final class ReplicaBenchmark {
   public static Result pretrain(
       String name, PretrainConfig config, int[] counts, int warmup, int rounds, int steps) {
     VitConfig vit = config.vit();
-    int b = config.batchSize();
+    int b = config.run().batchSize();
     INDArray images =
         Nd4j.rand(DataType.FLOAT, b, vit.channels(), vit.imageSize(), vit.imageSize());
     MultiDataSet batch = new MultiDataSet(new INDArray[] {images}, new INDArray[0]);
     VisualTokenizer tokens = randomTokens(config.codebookSize(), vit.gridSize());
     List<Pretrainer> trainers = new ArrayList<>();
     for (int k : counts) {
-      Pretrainer t = Pretrainer.create(config.withReplicas(k), tokens, null);
+      Pretrainer t = Pretrainer.create(config.withRun(r -> r.withReplicas(k)), tokens, null);
       for (int i = 0; i < warmup; i++) {
         t.step(batch);
       }

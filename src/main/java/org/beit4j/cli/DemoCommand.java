@@ -38,11 +38,13 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--preset",
       defaultValue = "quick",
-      paramLabel = "quick|full|test",
+      paramLabel = "NAME",
+      converter = PresetConverters.Demo.class,
+      completionCandidates = PresetConverters.Demo.class,
       description =
-          "Budget (default ${DEFAULT-VALUE}: about 20-25 minutes on 2 cores; full: hours, the paper's"
+          "Budget: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: about 20-25 minutes on 2 cores; full: hours, the paper's"
               + " comparison at a larger scale; test: seconds, for checking the wiring).")
-  String preset;
+  DemoBudget preset;
 
   @Option(
       names = "--out",
@@ -83,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
                   "runs",
                   LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       boolean parallel = !sequential && Runtime.getRuntime().availableProcessors() >= 2;
-      return new DemoStage.Options(DemoBudget.named(preset), dir, seed, resume, parallel);
+      return new DemoStage.Options(preset, dir, seed, resume, parallel);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -67,6 +67,7 @@ public final class Main {
     cl.addSubcommand(new BenchCommand());
     cl.addSubcommand(new CommandLine.HelpCommand());
     cl.setExecutionExceptionHandler(Failures::handle);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
     return cl;
   }
 

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.beit4j.config.VitConfig;
 import org.beit4j.pipeline.DataSource;
 import org.beit4j.pipeline.PretrainStage;
 import org.beit4j.pretrain.StepMetrics;
@@ -41,10 +42,13 @@ final class PretrainCommand implements Callable<Integer> {
   @Option(
       names = "--vit",
       defaultValue = "mnist",
-      paramLabel = "mnist|test|tiny|small|base",
+      paramLabel = "NAME",
+      converter = PresetConverters.Vit.class,
+      completionCandidates = PresetConverters.Vit.class,
       description =
-          "Backbone preset (default ${DEFAULT-VALUE}: 28x28x1, patch 4, D 192, 6 blocks).")
-  String vit;
+          "Backbone preset: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: 28x28x1, patch 4,"
+              + " D 192, 6 blocks).")
+  VitConfig vit;
 
   @Option(names = "--depth", defaultValue = "0", description = "Blocks (default 0 = the preset's).")
   int depth;

@@ -58,7 +58,7 @@ final class ProbeCommand implements Callable<Integer> {
       defaultValue = "mean",
       paramLabel = "cls|mean",
       description = "ViT features: the [CLS] token or the mean of the patch tokens (default mean).")
-  String pool;
+  VisionTransformer.Pool pool;
 
   @Option(
       names = "--train-limit",
@@ -112,25 +112,18 @@ final class ProbeCommand implements Callable<Integer> {
       for (String s : sources) {
         parsed.add(ProbeStage.Source.parse(s));
       }
-      VisionTransformer.Pool p =
-          switch (pool.toLowerCase(Locale.ROOT)) {
-            case "cls" -> VisionTransformer.Pool.CLS;
-            case "mean" -> VisionTransformer.Pool.MEAN;
-            default ->
-                throw new IllegalArgumentException("--pool must be cls or mean, got " + pool);
-          };
       FineTuneConfig ft =
           fineTuneEpochs == 0
               ? null
               : FineTuneConfig.defaults()
                   .withEpochs(fineTuneEpochs)
                   .withLayerDecay(layerDecay)
-                  .withPool(p)
+                  .withPool(pool)
                   .withLimits(trainLimit, testLimit)
                   .withSeed(seed);
       FrozenEvalConfig frozen =
           FrozenEvalConfig.defaults().withLimits(trainLimit, testLimit).withSeed(seed);
-      return new ProbeStage.Options(parsed, data, frozen, p, ft, out, resume);
+      return new ProbeStage.Options(parsed, data, frozen, pool, ft, out, resume);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.beit4j.pipeline.DataSource;
 import org.beit4j.pipeline.TeacherStage;
+import org.beit4j.teacher.CnnTeacherConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,9 +42,13 @@ final class TeacherCommand implements Callable<Integer> {
   @Option(
       names = "--preset",
       defaultValue = "fashion-mnist",
-      paramLabel = "fashion-mnist|test",
-      description = "Network and training preset (default ${DEFAULT-VALUE}; test = tiny).")
-  String preset;
+      paramLabel = "NAME",
+      converter = PresetConverters.Teacher.class,
+      completionCandidates = PresetConverters.Teacher.class,
+      description =
+          "Network and training preset: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE};"
+              + " test = tiny).")
+  CnnTeacherConfig preset;
 
   @Option(
       names = "--epochs",

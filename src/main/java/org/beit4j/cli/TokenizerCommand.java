@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import org.beit4j.pipeline.DataSource;
 import org.beit4j.pipeline.TeacherSource;
 import org.beit4j.pipeline.TokenizerStage;
+import org.beit4j.tokenizer.VqKdConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,8 +57,11 @@ final class TokenizerCommand implements Callable<Integer> {
   @Option(
       names = "--onnx-preset",
       defaultValue = "clip",
-      paramLabel = "clip|dino|plain",
-      description = "Preprocessing of the ONNX teacher (default ${DEFAULT-VALUE}).")
+      paramLabel = "NAME",
+      converter = PresetConverters.OnnxName.class,
+      completionCandidates = PresetConverters.OnnxName.class,
+      description =
+          "Preprocessing of the ONNX teacher: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   String onnxPreset;
 
   @Option(
@@ -94,9 +98,11 @@ final class TokenizerCommand implements Callable<Integer> {
   @Option(
       names = "--preset",
       defaultValue = "fashion-mnist",
-      paramLabel = "fashion-mnist|test|paper",
-      description = "Tokenizer preset (default ${DEFAULT-VALUE}).")
-  String preset;
+      paramLabel = "NAME",
+      converter = PresetConverters.VqKd.class,
+      completionCandidates = PresetConverters.VqKd.class,
+      description = "Tokenizer preset: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  VqKdConfig preset;
 
   @Option(
       names = "--data",

@@ -36,6 +36,19 @@ public record VitConfig(
     boolean relPosBias,
     double dropPath) {
 
+  /**
+   * The named presets: {@code mnist} (the CLI's default), {@code test}, {@code tiny}, {@code
+   * small}, {@code base}.
+   */
+  public static final Presets<VitConfig> PRESETS =
+      Presets.<VitConfig>of("ViT preset")
+          .add("mnist", VitConfig::mnist)
+          .add("test", VitConfig::test)
+          .add("tiny", VitConfig::tiny)
+          .add("small", VitConfig::small)
+          .add("base", VitConfig::base)
+          .build();
+
   /** Validates every field; messages name the field and the bad value. */
   public VitConfig {
     positive("imageSize", imageSize);

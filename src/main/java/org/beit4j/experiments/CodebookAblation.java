@@ -181,7 +181,7 @@ public final class CodebookAblation {
         CnnTeacher.trainOrLoad(
             dir, CnnTeacherConfig.fashionMnist().withTrainLimit(limit), train, test);
     log.info("teacher {}: test accuracy {}", teacher.id(), teacher.testAccuracy());
-    VqKdConfig recipe = VqKdConfig.fashionMnist().withSteps(steps);
+    VqKdConfig recipe = VqKdConfig.fashionMnist().withRun(r -> r.withSteps(steps));
     runAndPrint(
         recipe,
         teacher,
@@ -189,7 +189,7 @@ public final class CodebookAblation {
             ImageBatchIterator.of(
                 train,
                 TransformConfig.plain(28, 1),
-                LoaderConfig.of(recipe.batchSize()).withSeed(recipe.seed())),
+                LoaderConfig.of(recipe.run().batchSize()).withSeed(recipe.seed())),
         () ->
             ImageBatchIterator.of(
                 test,

@@ -2,11 +2,13 @@ package org.beit4j.nn;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
+import org.beit4j.io.RecordProperties;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -42,8 +44,20 @@ public final class VisionTransformer {
   public static final String LABELS = "labels";
   public static final String LOSS = "loss";
 
-  /** Constant holding the config, so that {@link #load} needs nothing but the file. */
-  static final String META = "vit/meta";
+  /**
+   * Constant holding the config as the UTF-8 bytes of {@link RecordProperties} text ({@link
+   * Stored}), so that {@link #load} needs nothing but the file.
+   */
+  static final String CONFIG = "vit/config";
+
+  /** Where files written before commit 4149f58's successors kept the config: 14 doubles. */
+  static final String LEGACY_META = "vit/meta";
+
+  /**
+   * What {@link #CONFIG} holds: the backbone's shape, the classifier's width (0 = none) and the
+   * pooling.
+   */
+  public record Stored(VitConfig vit, int numClasses, Pool pool) {}
 
   /** How {@value #POOLED} summarises the tokens. */
   public enum Pool {
@@ -106,7 +120,10 @@ public final class VisionTransformer {
     if (numClasses > 0) {
       sd.identity(LOGITS, Vit.head(sd, SCOPE, init, config, pooled, numClasses)); // [B, K]
     }
-    sd.constant(META, Nd4j.createFromArray(encode(config, numClasses, pool)));
+    byte[] text =
+        RecordProperties.text(new Stored(config, numClasses, pool))
+            .getBytes(StandardCharsets.UTF_8);
+    sd.constant(CONFIG, Nd4j.createFromArray(text));
     return new VisionTransformer(sd, config, numClasses, pool);
   }
 
@@ -266,10 +283,42 @@ public final class VisionTransformer {
       throw new IOException("no model file at " + path);
     }
     SameDiff sd = SameDiff.load(file, true);
-    if (!sd.hasVariable(META)) {
-      throw new IOException(path + " is not a beit4j VisionTransformer (no " + META + ")");
+    Stored c = stored(sd, path);
+    return new VisionTransformer(sd, c.vit(), c.numClasses(), c.pool());
+  }
+
+  private static Stored stored(SameDiff sd, Path path) throws IOException {
+    if (sd.hasVariable(CONFIG)) {
+      int[] codes = sd.getVariable(CONFIG).getArr().toIntVector();
+      byte[] bytes = new byte[codes.length];
+      for (int i = 0; i < codes.length; i++) {
+        bytes[i] = (byte) codes[i];
+      }
+      Map<String, String> keys = RecordProperties.parse(new String(bytes, StandardCharsets.UTF_8));
+      return RecordProperties.read(
+          Stored.class, keys, RecordProperties.Legacy.NONE, path + " " + CONFIG);
     }
-    double[] m = sd.getVariable(META).getArr().toDoubleVector();
+    if (sd.hasVariable(LEGACY_META)) {
+      return legacy(sd.getVariable(LEGACY_META).getArr().toDoubleVector(), path);
+    }
+    throw new IOException(path + " is not a beit4j VisionTransformer (no " + CONFIG + ")");
+  }
+
+  /**
+   * The positional layout of files written up to commit cfc7c7d: image size, patch size, channels,
+   * width, depth, heads, MLP ratio, qkv bias, layer-scale init, absolute positions, relative bias,
+   * drop-path, classes, pool ordinal.
+   */
+  private static Stored legacy(double[] m, Path path) throws IOException {
+    if (m.length != 14) {
+      throw new IOException(
+          path
+              + " has a "
+              + LEGACY_META
+              + " of "
+              + m.length
+              + " values, not the 14 of the old layout; re-export it with the beit4j that wrote it");
+    }
     VitConfig config =
         new VitConfig(
             (int) m[0],
@@ -284,26 +333,7 @@ public final class VisionTransformer {
             m[9] != 0,
             m[10] != 0,
             m[11]);
-    return new VisionTransformer(sd, config, (int) m[12], Pool.values()[(int) m[13]]);
-  }
-
-  private static double[] encode(VitConfig c, int numClasses, Pool pool) {
-    return new double[] {
-      c.imageSize(),
-      c.patchSize(),
-      c.channels(),
-      c.width(),
-      c.depth(),
-      c.heads(),
-      c.mlpRatio(),
-      c.qkvBias() ? 1 : 0,
-      c.layerScaleInit(),
-      c.absPosEmbed() ? 1 : 0,
-      c.relPosBias() ? 1 : 0,
-      c.dropPath(),
-      numClasses,
-      pool.ordinal()
-    };
+    return new Stored(config, (int) m[12], Pool.values()[(int) m[13]]);
   }
 
   // ---- accessors ---------------------------------------------------------------------------

@@ -1,18 +1,22 @@
 package org.beit4j.pipeline;
 
-import java.util.List;
+import org.beit4j.config.Presets;
+import org.beit4j.config.VitConfig;
+import org.beit4j.teacher.CnnTeacherConfig;
+import org.beit4j.tokenizer.VqKdConfig;
 
 /**
  * How much work each stage of {@code bin/beit4j demo} does.
  *
  * @param name the preset's name ({@code quick}, {@code full}, {@code test})
- * @param teacherPreset {@link TeacherStage#PRESETS} entry
+ * @param teacher the teacher's network and training preset
  * @param teacherEpochs passes of the teacher over its training images (0 = the preset's)
  * @param teacherTrainLimit teacher training images (0 = all 60,000)
+ * @param tokenizer the tokenizer preset (both tokenizers' patch size; VQ-KD's shape)
  * @param tokenizerSteps VQ-KD training steps
  * @param tokenizerLearningRate peak VQ-KD learning rate (0 = the tokenizer preset's)
  * @param codebookSize codes of both tokenizers (VQ-KD and pixel k-means)
- * @param vit backbone preset ({@link PretrainStage#VIT_PRESETS})
+ * @param vit backbone preset, its depth, width and heads replaced by the next three
  * @param depth blocks of the backbone
  * @param width token width of the backbone
  * @param heads attention heads of the backbone
@@ -27,13 +31,14 @@ import java.util.List;
  */
 public record DemoBudget(
     String name,
-    String teacherPreset,
+    CnnTeacherConfig teacher,
     int teacherEpochs,
     int teacherTrainLimit,
+    VqKdConfig tokenizer,
     int tokenizerSteps,
     double tokenizerLearningRate,
     int codebookSize,
-    String vit,
+    VitConfig vit,
     int depth,
     int width,
     int heads,
@@ -45,13 +50,19 @@ public record DemoBudget(
     int fineTuneEpochs,
     int checkpointEvery) {
 
-  /** The names {@link #named} accepts. */
-  public static final List<String> NAMES = List.of("quick", "full", "test");
+  /** The named budgets: {@code quick} (the default), {@code full}, {@code test}. */
+  public static final Presets<DemoBudget> PRESETS =
+      Presets.<DemoBudget>of("demo preset")
+          .add("quick", DemoBudget::quick)
+          .add("full", DemoBudget::full)
+          .add("test", DemoBudget::test)
+          .build();
 
   /** Validates every field. */
   public DemoBudget {
-    Presets.check("teacherPreset", teacherPreset, TeacherStage.PRESETS);
-    Presets.check("vit", vit, PretrainStage.VIT_PRESETS);
+    Checks.notNull("teacher", teacher);
+    Checks.notNull("tokenizer", tokenizer);
+    Checks.notNull("vit", vit);
     for (long v :
         new long[] {
           tokenizerSteps,
@@ -74,11 +85,11 @@ public record DemoBudget(
             "budget " + name + ": learning rates must be >= 0 (0 = the preset's), got " + lr);
       }
     }
-    Presets.nonNegative("teacherEpochs", teacherEpochs);
-    Presets.nonNegative("teacherTrainLimit", teacherTrainLimit);
-    Presets.nonNegative("probeTest", probeTest);
-    Presets.nonNegative("fineTuneEpochs", fineTuneEpochs);
-    Presets.nonNegative("checkpointEvery", checkpointEvery);
+    Checks.nonNegative("teacherEpochs", teacherEpochs);
+    Checks.nonNegative("teacherTrainLimit", teacherTrainLimit);
+    Checks.nonNegative("probeTest", probeTest);
+    Checks.nonNegative("fineTuneEpochs", fineTuneEpochs);
+    Checks.nonNegative("checkpointEvery", checkpointEvery);
   }
 
   /**
@@ -91,13 +102,14 @@ public record DemoBudget(
   public static DemoBudget quick() {
     return new DemoBudget(
         "quick",
-        "fashion-mnist",
+        CnnTeacherConfig.fashionMnist(),
         1,
         30_000,
+        VqKdConfig.fashionMnist(),
         1_000,
         3e-3,
         64,
-        "mnist",
+        VitConfig.mnist(),
         4,
         96,
         3,
@@ -118,13 +130,14 @@ public record DemoBudget(
   public static DemoBudget full() {
     return new DemoBudget(
         "full",
-        "fashion-mnist",
+        CnnTeacherConfig.fashionMnist(),
         0,
         0,
+        VqKdConfig.fashionMnist(),
         3_000,
         3e-3,
         64,
-        "mnist",
+        VitConfig.mnist(),
         4,
         96,
         3,
@@ -140,16 +153,24 @@ public record DemoBudget(
   /** Seconds-sized stages for tests: tiny teacher, tokenizer and ViT, a few hundred images. */
   public static DemoBudget test() {
     return new DemoBudget(
-        "test", "test", 1, 256, 6, 0, 64, "test", 2, 32, 2, 3, 16, 0, 300, 100, 0, 0);
-  }
-
-  /** The budget called {@code name} (one of {@link #NAMES}). */
-  public static DemoBudget named(String name) {
-    Presets.check("preset", name, NAMES);
-    return switch (name) {
-      case "full" -> full();
-      case "test" -> test();
-      default -> quick();
-    };
+        "test",
+        CnnTeacherConfig.test(),
+        1,
+        256,
+        VqKdConfig.test(),
+        6,
+        0,
+        64,
+        VitConfig.test(),
+        2,
+        32,
+        2,
+        3,
+        16,
+        0,
+        300,
+        100,
+        0,
+        0);
   }
 }

@@ -60,8 +60,8 @@ public final class DemoStage {
 
     /** Validates every field. */
     public Options {
-      Presets.notNull("budget", budget);
-      Presets.notNull("out", out);
+      Checks.notNull("budget", budget);
+      Checks.notNull("out", out);
     }
   }
 
@@ -161,7 +161,7 @@ public final class DemoStage {
         () ->
             TeacherStage.run(
                 new TeacherStage.Options(
-                    b.teacherPreset(),
+                    b.teacher(),
                     DataSource.FASHION_MNIST,
                     b.teacherEpochs(),
                     b.teacherTrainLimit(),
@@ -183,7 +183,7 @@ public final class DemoStage {
                 new TokenizerStage.Options(
                     "vqkd",
                     TeacherSource.cnn(teacherDir),
-                    tokenizerPreset(b),
+                    b.tokenizer(),
                     DataSource.FASHION_MNIST,
                     b.tokenizerSteps(),
                     0,
@@ -211,7 +211,7 @@ public final class DemoStage {
                 new TokenizerStage.Options(
                     "pixel-kmeans",
                     null,
-                    tokenizerPreset(b),
+                    b.tokenizer(),
                     DataSource.FASHION_MNIST,
                     0,
                     0,
@@ -258,10 +258,6 @@ public final class DemoStage {
                     seed,
                     dir,
                     PretrainStage.latestCheckpoint(dir).isPresent())));
-  }
-
-  private static String tokenizerPreset(DemoBudget b) {
-    return "test".equals(b.name()) ? "test" : "fashion-mnist";
   }
 
   private static Thread thread(Runnable r) {

@@ -34,9 +34,6 @@ public final class PretrainStage {
   private static final String FINAL = "final";
   private static final String BACKBONE = "backbone";
 
-  /** The values {@code --vit} accepts. */
-  public static final List<String> VIT_PRESETS = List.of("mnist", "test", "tiny", "small", "base");
-
   /**
    * What to train.
    *
@@ -58,7 +55,7 @@ public final class PretrainStage {
    */
   public record Options(
       Path tokenizer,
-      String vit,
+      VitConfig vit,
       int depth,
       int width,
       int heads,
@@ -75,11 +72,11 @@ public final class PretrainStage {
 
     /** Validates every field. */
     public Options {
-      Presets.notNull("tokenizer", tokenizer);
-      Presets.check("vit", vit, VIT_PRESETS);
-      Presets.nonNegative("depth", depth);
-      Presets.nonNegative("width", width);
-      Presets.nonNegative("heads", heads);
+      Checks.notNull("tokenizer", tokenizer);
+      Checks.notNull("vit", vit);
+      Checks.nonNegative("depth", depth);
+      Checks.nonNegative("width", width);
+      Checks.nonNegative("heads", heads);
       if (steps < 1 || batch < 1) {
         throw new IllegalArgumentException(
             "steps and batch must be >= 1, got steps " + steps + ", batch " + batch);
@@ -88,9 +85,9 @@ public final class PretrainStage {
         throw new IllegalArgumentException(
             "learningRate must be >= 0 (0 = default), got " + learningRate);
       }
-      Presets.nonNegative("checkpointEvery", checkpointEvery);
-      Presets.notBlank("data", data);
-      Presets.notNull("out", out);
+      Checks.nonNegative("checkpointEvery", checkpointEvery);
+      Checks.notBlank("data", data);
+      Checks.notNull("out", out);
     }
   }
 
@@ -200,14 +197,7 @@ public final class PretrainStage {
 
   /** The run's configuration from the options and the tokenizer's codebook size. */
   static PretrainConfig config(Options o, int codebookSize) {
-    VitConfig p =
-        switch (o.vit()) {
-          case "test" -> VitConfig.test();
-          case "tiny" -> VitConfig.tiny();
-          case "small" -> VitConfig.small();
-          case "base" -> VitConfig.base();
-          default -> VitConfig.mnist();
-        };
+    VitConfig p = o.vit();
     VitConfig vit =
         new VitConfig(
             p.imageSize(),
@@ -225,15 +215,9 @@ public final class PretrainStage {
     PretrainConfig c =
         PretrainConfig.of(vit, codebookSize, o.steps(), o.batch())
             .withClsHead(o.clsHead())
-            .withCheckpointEvery(o.checkpointEvery())
-            .withSeed(o.seed());
+            .withRun(r -> r.withCheckpointEvery(o.checkpointEvery()).withSeed(o.seed()));
     if (o.learningRate() > 0) {
-      c =
-          c.withSchedule(
-              o.learningRate(),
-              Math.min(c.minLearningRate(), o.learningRate()),
-              c.warmupSteps(),
-              c.totalSteps());
+      c = c.withRun(r -> r.withSchedule(s -> s.withLearningRate(o.learningRate())));
     }
     return c;
   }

@@ -63,8 +63,8 @@ public final class ProbeStage {
 
     /** Validates every field. */
     public Source {
-      Presets.notBlank("name", name);
-      Presets.notNull("kind", kind);
+      Checks.notBlank("name", name);
+      Checks.notNull("kind", kind);
       if (kind != Kind.PIXELS && path == null) {
         throw new IllegalArgumentException("source " + name + " (" + kind + ") needs a path");
       }
@@ -136,10 +136,10 @@ public final class ProbeStage {
         throw new IllegalArgumentException("at least one --source is needed");
       }
       sources = List.copyOf(sources);
-      Presets.notBlank("data", data);
-      Presets.notNull("frozen", frozen);
-      Presets.notNull("pool", pool);
-      Presets.notNull("out", out);
+      Checks.notBlank("data", data);
+      Checks.notNull("frozen", frozen);
+      Checks.notNull("pool", pool);
+      Checks.notNull("out", out);
     }
   }
 

@@ -1,7 +1,6 @@
 package org.beit4j.pipeline;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.beit4j.teacher.OnnxTeacher;
 import org.beit4j.teacher.OnnxTeacherConfig;
 import org.beit4j.teacher.SameDiffTeacher;
@@ -15,7 +14,7 @@ import org.beit4j.teacher.TeacherPreprocessing;
  *
  * @param kind which of the three
  * @param path the directory or file
- * @param onnxPreset for ONNX: {@code clip}, {@code dino} or {@code plain} (resize only)
+ * @param onnxPreset for ONNX: a name in {@link OnnxTeacherConfig#PRESETS}
  * @param inputSize for {@code plain} ONNX and SameDiff: the side images are resized to
  * @param channels for {@code plain} ONNX and SameDiff: the network's input channels
  * @param inputName for SameDiff: the image placeholder
@@ -37,19 +36,16 @@ public record TeacherSource(
     SAMEDIFF
   }
 
-  /** The values {@code --onnx-preset} accepts. */
-  public static final List<String> ONNX_PRESETS = List.of("clip", "dino", "plain");
-
   /** Validates every field. */
   public TeacherSource {
-    Presets.notNull("kind", kind);
-    Presets.notNull("path", path);
+    Checks.notNull("kind", kind);
+    Checks.notNull("path", path);
     if (kind == Kind.ONNX) {
-      Presets.check("onnxPreset", onnxPreset, ONNX_PRESETS);
+      OnnxTeacherConfig.PRESETS.get(onnxPreset); // fails listing the valid names
     }
     if (kind == Kind.SAMEDIFF) {
-      Presets.notBlank("inputName", inputName);
-      Presets.notBlank("outputName (--output)", outputName);
+      Checks.notBlank("inputName", inputName);
+      Checks.notBlank("outputName (--output)", outputName);
     }
     if (kind != Kind.CNN && (inputSize < 1 || (channels != 1 && channels != 3))) {
       throw new IllegalArgumentException(
@@ -84,15 +80,8 @@ public record TeacherSource(
         return Artefacts.cnnTeacher(path);
       case ONNX:
         Artefacts.requireFile(path, "ONNX model", "--onnx-teacher");
-        OnnxTeacherConfig c =
-            switch (onnxPreset) {
-              case "clip" -> OnnxTeacherConfig.clip(path, gridSize);
-              case "dino" -> OnnxTeacherConfig.dino(path, gridSize);
-              default ->
-                  OnnxTeacherConfig.of(path, inputSize, gridSize)
-                      .withPreprocessing(TeacherPreprocessing.identity(inputSize, channels));
-            };
-        return new OnnxTeacher(c);
+        return new OnnxTeacher(
+            OnnxTeacherConfig.PRESETS.get(onnxPreset).make(path, inputSize, channels, gridSize));
       default:
         Artefacts.requireFile(path, "SameDiff graph", "--samediff-teacher");
         return new SameDiffTeacher(

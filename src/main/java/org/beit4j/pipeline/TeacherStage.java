@@ -1,7 +1,6 @@
 package org.beit4j.pipeline;
 
 import java.nio.file.Path;
-import java.util.List;
 import org.beit4j.Beit4j;
 import org.beit4j.data.ImageDataset;
 import org.beit4j.teacher.CnnTeacher;
@@ -21,14 +20,10 @@ public final class TeacherStage {
 
   private static final Logger log = LoggerFactory.getLogger(TeacherStage.class);
 
-  /** The presets {@code --preset} accepts. */
-  public static final List<String> PRESETS = List.of("fashion-mnist", "test");
-
   /**
    * What to train.
    *
-   * @param preset {@code fashion-mnist} ({@link CnnTeacherConfig#fashionMnist()}) or {@code test}
-   *     (tiny, for tests)
+   * @param preset the network and training preset, e.g. {@code CnnTeacherConfig.PRESETS.get(name)}
    * @param data {@code fashion-mnist} or an image folder with {@code train/} and {@code test/}
    * @param epochs passes over the training set, 0 = the preset's
    * @param trainLimit train on a seeded subset of this many images, 0 = the preset's
@@ -39,7 +34,7 @@ public final class TeacherStage {
    * @param out the directory the teacher is saved to
    */
   public record Options(
-      String preset,
+      CnnTeacherConfig preset,
       String data,
       int epochs,
       int trainLimit,
@@ -51,21 +46,22 @@ public final class TeacherStage {
 
     /** Validates every field. */
     public Options {
-      Presets.check("preset", preset, PRESETS);
-      Presets.notBlank("data", data);
-      Presets.nonNegative("epochs", epochs);
-      Presets.nonNegative("trainLimit", trainLimit);
-      Presets.nonNegative("testLimit", testLimit);
+      Checks.notNull("preset", preset);
+      Checks.notBlank("data", data);
+      Checks.nonNegative("epochs", epochs);
+      Checks.nonNegative("trainLimit", trainLimit);
+      Checks.nonNegative("testLimit", testLimit);
       if (channels != 0 && channels != 1 && channels != 3) {
         throw new IllegalArgumentException("channels must be 0, 1 or 3, got " + channels);
       }
-      Presets.nonNegative("imageSize", imageSize);
-      Presets.notNull("out", out);
+      Checks.nonNegative("imageSize", imageSize);
+      Checks.notNull("out", out);
     }
 
     /** Defaults: the Fashion-MNIST preset on Fashion-MNIST, seed 42, saved to {@code out}. */
     public static Options defaults(Path out) {
-      return new Options("fashion-mnist", DataSource.FASHION_MNIST, 0, 0, 0, 0, 0, 42, out);
+      return new Options(
+          CnnTeacherConfig.fashionMnist(), DataSource.FASHION_MNIST, 0, 0, 0, 0, 0, 42, out);
     }
   }
 
@@ -87,7 +83,7 @@ public final class TeacherStage {
    */
   public static Result run(Options o) {
     long t0 = System.nanoTime();
-    CnnTeacherConfig preset = preset(o.preset());
+    CnnTeacherConfig preset = o.preset();
     OutputDir.check(o.out(), estimateBytes(preset), "the teacher");
     DataSource data = DataSource.open(o.data(), o.channels() == 0 ? 1 : o.channels());
     if (data.test() == null) {
@@ -105,11 +101,6 @@ public final class TeacherStage {
     double seconds = (System.nanoTime() - t0) / 1e9;
     log.info("teacher saved to {} ({} s)", o.out(), Math.round(seconds));
     return new Result(o.out(), teacher, teacher.testAccuracy(), seconds);
-  }
-
-  /** The preset's configuration. */
-  static CnnTeacherConfig preset(String name) {
-    return "test".equals(name) ? CnnTeacherConfig.test() : CnnTeacherConfig.fashionMnist();
   }
 
   /** The preset with the options and the data's class count applied. */

@@ -39,9 +39,6 @@ public final class TokenizerStage {
   /** The values {@code --kind} accepts. */
   public static final List<String> KINDS = List.of("vqkd", "pixel-kmeans");
 
-  /** The values {@code --preset} accepts. */
-  public static final List<String> PRESETS = List.of("fashion-mnist", "test", "paper");
-
   /** Columns of {@code metrics.csv}: the step and the fields of {@link VqKdTokenizer.StepLog}. */
   public static final List<String> METRICS_HEADER =
       List.of(
@@ -59,8 +56,8 @@ public final class TokenizerStage {
    *
    * @param kind {@code vqkd} or {@code pixel-kmeans}
    * @param teacher the teacher to distil (VQ-KD only; null for pixel k-means)
-   * @param preset {@code fashion-mnist}, {@code test} or {@code paper} ({@link VqKdConfig}); for
-   *     pixel k-means it gives the patch size and the codebook size
+   * @param preset the tokenizer preset, e.g. {@code VqKdConfig.PRESETS.get(name)}; for pixel
+   *     k-means it gives the patch size and the codebook size
    * @param data {@code fashion-mnist} or an image folder
    * @param steps training steps, 0 = the preset's (VQ-KD only)
    * @param batch images per step, 0 = the preset's (VQ-KD only)
@@ -74,7 +71,7 @@ public final class TokenizerStage {
   public record Options(
       String kind,
       TeacherSource teacher,
-      String preset,
+      VqKdConfig preset,
       String data,
       int steps,
       int batch,
@@ -87,25 +84,25 @@ public final class TokenizerStage {
 
     /** Validates every field. */
     public Options {
-      Presets.check("kind", kind, KINDS);
+      Checks.check("kind", kind, KINDS);
       if ("vqkd".equals(kind) && teacher == null) {
         throw new IllegalArgumentException(
             "a VQ-KD tokenizer needs a teacher: --teacher DIR, --onnx-teacher FILE or"
                 + " --samediff-teacher FILE");
       }
-      Presets.check("preset", preset, PRESETS);
-      Presets.notBlank("data", data);
-      Presets.nonNegative("steps", steps);
-      Presets.nonNegative("batch", batch);
+      Checks.notNull("preset", preset);
+      Checks.notBlank("data", data);
+      Checks.nonNegative("steps", steps);
+      Checks.nonNegative("batch", batch);
       if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
         throw new IllegalArgumentException("learningRate must be >= 0, got " + learningRate);
       }
-      Presets.nonNegative("codebookSize", codebookSize);
-      Presets.nonNegative("evalImages", evalImages);
+      Checks.nonNegative("codebookSize", codebookSize);
+      Checks.nonNegative("evalImages", evalImages);
       if (kmeansImages < 1) {
         throw new IllegalArgumentException("kmeansImages must be >= 1, got " + kmeansImages);
       }
-      Presets.notNull("out", out);
+      Checks.notNull("out", out);
     }
   }
 
@@ -156,7 +153,7 @@ public final class TokenizerStage {
       VqKdConfig config = preset.withTeacherDim(teacher.featureDim());
       ImageBatchIterator train =
           ImageBatchIterator.of(
-              data.train(), t, LoaderConfig.of(config.batchSize()).withSeed(config.seed()));
+              data.train(), t, LoaderConfig.of(config.run().batchSize()).withSeed(config.seed()));
       VqKdTokenizer tok = VqKdTokenizer.train(config, teacher, train, data.description());
       VqKdTokenizer.Evaluation e = tok.evaluate(eval, teacher);
       tok.save(o.out());
@@ -195,17 +192,12 @@ public final class TokenizerStage {
 
   /** The preset with the options applied (teacher width still the preset's). */
   static VqKdConfig config(Options o) {
-    VqKdConfig c =
-        switch (o.preset()) {
-          case "test" -> VqKdConfig.test();
-          case "paper" -> VqKdConfig.paper();
-          default -> VqKdConfig.fashionMnist();
-        };
+    VqKdConfig c = o.preset();
     if (o.steps() > 0) {
-      c = c.withSteps(o.steps());
+      c = c.withRun(r -> r.withSteps(o.steps()));
     }
     if (o.batch() > 0) {
-      c = c.withBatchSize(o.batch());
+      c = c.withRun(r -> r.withBatchSize(o.batch()));
     }
     if (o.learningRate() > 0) {
       c = c.withLearningRate(o.learningRate());
@@ -214,7 +206,8 @@ public final class TokenizerStage {
       c = c.withQuantizer(c.quantizer().withCodebookSize(o.codebookSize()));
     }
     // at least four rows of history however short the run
-    return c.withLogEvery(Math.min(c.logEvery(), Math.max(1, c.steps() / 4))).withSeed(o.seed());
+    int logEvery = Math.min(c.run().logEvery(), Math.max(1, c.steps() / 4));
+    return c.withRun(r -> r.withLogEvery(logEvery).withSeed(o.seed()));
   }
 
   /** Writes the history atomically: {@link #METRICS_HEADER}, one row per log. */

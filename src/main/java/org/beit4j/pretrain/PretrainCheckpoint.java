@@ -16,6 +16,7 @@ import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.NamedArrays;
 import org.beit4j.io.Provenance;
 import org.beit4j.io.RecordProperties;
+import org.beit4j.io.RecordProperties.Legacy;
 import org.beit4j.train.AdamW;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,7 +41,7 @@ public final class PretrainCheckpoint {
   static final String OPTIMIZER = "optimizer.bin";
   static final String TRAINER = "trainer.properties";
   static final String FORMAT = "beit4j-pretrain-1";
-  private static final String REPLICAS = "replicas";
+  private static final String REPLICAS = "run.replicas";
 
   private PretrainCheckpoint() {}
 
@@ -98,7 +99,11 @@ public final class PretrainCheckpoint {
       if (!FORMAT.equals(p.getProperty("format"))) {
         throw new IOException(dir + " has checkpoint format " + p.getProperty("format"));
       }
-      Map<String, String> stored = new LinkedHashMap<>(RecordProperties.load(dir.resolve(CONFIG)));
+      Map<String, String> stored = RecordProperties.load(dir.resolve(CONFIG));
+      if (PretrainConfig.FLAT_LAYOUT.matches(stored)) {
+        stored = PretrainConfig.FLAT_LAYOUT.apply(stored);
+      }
+      stored = new LinkedHashMap<>(stored);
       // the replica count says how a step is spread over threads, not what it computes: a run may
       // continue with another count (the caller's), and checkpoints older than the field have none
       String storedReplicas = stored.remove(REPLICAS);
@@ -117,9 +122,11 @@ public final class PretrainCheckpoint {
       stored.put(
           REPLICAS,
           expected != null
-              ? Integer.toString(expected.replicas())
+              ? Integer.toString(expected.run().replicas())
               : storedReplicas == null ? "0" : storedReplicas);
-      PretrainConfig config = RecordProperties.unflatten(PretrainConfig.class, stored);
+      PretrainConfig config =
+          RecordProperties.read(
+              PretrainConfig.class, stored, Legacy.NONE, dir.resolve(CONFIG).toString());
       Map<String, INDArray> params = NamedArrays.read(dir.resolve(PARAMS));
       return new State(
           config, params, Long.parseLong(p.getProperty("step")), p.getProperty("tokenizer", ""));

@@ -1,10 +1,17 @@
 package org.beit4j.pretrain;
 
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.beit4j.config.VitConfig;
+import org.beit4j.io.RecordProperties.Legacy;
+import org.beit4j.train.Optimizer;
+import org.beit4j.train.RunConfig;
+import org.beit4j.train.Schedule;
 
 /**
  * Everything that defines a BEiT v2 pretraining run (seed article section 1.3; paper section 3 and
- * appendix). Two runs with equal configs and equal data produce equal models.
+ * appendix): the model (backbone, MIM head width, masking, [CLS] branch) and how it is trained
+ * ({@code run}). Two runs with equal configs and equal data produce equal models.
  *
  * @param vit the backbone
  * @param codebookSize {@code |V|}, the MIM head's output width; must equal the tokenizer's
@@ -12,20 +19,9 @@ import org.beit4j.config.VitConfig;
  * @param clsHead whether the [CLS] pretraining branch (section 1.3.2) is trained
  * @param clsHeadLayer {@code l}: the patch outputs of block {@code l} (1-based) feed the branch
  * @param clsHeadDepth number of extra blocks in the branch (2 in the paper)
- * @param learningRate peak learning rate after warm-up
- * @param minLearningRate final learning rate of the cosine decay
- * @param weightDecay AdamW's decoupled weight decay (0.05 in the paper)
- * @param beta1 Adam's first-moment decay
- * @param beta2 Adam's second-moment decay (0.98 in BEiT v2)
- * @param epsilon Adam's epsilon
- * @param warmupSteps steps of linear warm-up
- * @param totalSteps steps of the whole run (the cosine ends here)
- * @param clipNorm global gradient-norm clip (3.0 in BEiT v2), 0 = off
- * @param checkpointEvery steps between periodic checkpoints, 0 = only the final one
- * @param batchSize images per step (for provenance and the learning-rate note; the data decides)
- * @param seed seeds the initial parameters and the masks
- * @param replicas graph replicas that share each batch ({@link org.beit4j.train.Replicas}), 0 = the
- *     host's default; the result does not depend on it beyond float rounding
+ * @param run optimiser, schedule, batch size, checkpoints, the seed (which also seeds the initial
+ *     parameters and the masks) and the graph replicas; MIM logs every step, so {@code
+ *     run.logEvery()} is 1
  */
 public record PretrainConfig(
     VitConfig vit,
@@ -34,23 +30,35 @@ public record PretrainConfig(
     boolean clsHead,
     int clsHeadLayer,
     int clsHeadDepth,
-    double learningRate,
-    double minLearningRate,
-    double weightDecay,
-    double beta1,
-    double beta2,
-    double epsilon,
-    int warmupSteps,
-    int totalSteps,
-    double clipNorm,
-    int checkpointEvery,
-    int batchSize,
-    long seed,
-    int replicas) {
+    RunConfig run) {
 
+  /**
+   * The flat layout of checkpoints written before the run settings moved into {@code run} (beit4j
+   * up to commit cfc7c7d): {@code learningRate=...} instead of {@code
+   * run.schedule.learningRate=...}; MIM logged every step.
+   */
+  public static final Legacy FLAT_LAYOUT =
+      new Legacy(
+          Map.ofEntries(
+              Map.entry("learningRate", "run.schedule.learningRate"),
+              Map.entry("minLearningRate", "run.schedule.minLearningRate"),
+              Map.entry("warmupSteps", "run.schedule.warmupSteps"),
+              Map.entry("totalSteps", "run.schedule.totalSteps"),
+              Map.entry("weightDecay", "run.optimizer.weightDecay"),
+              Map.entry("beta1", "run.optimizer.beta1"),
+              Map.entry("beta2", "run.optimizer.beta2"),
+              Map.entry("epsilon", "run.optimizer.epsilon"),
+              Map.entry("clipNorm", "run.optimizer.clipNorm"),
+              Map.entry("checkpointEvery", "run.checkpointEvery"),
+              Map.entry("batchSize", "run.batchSize"),
+              Map.entry("seed", "run.seed"),
+              Map.entry("replicas", "run.replicas")),
+          m -> Map.of("run.logEvery", "1", "run.replicas", "0"));
+
+  /** Validates every field; messages name the field and the value. */
   public PretrainConfig {
-    if (vit == null || masking == null) {
-      throw new IllegalArgumentException("vit and masking must be given");
+    if (vit == null || masking == null || run == null) {
+      throw new IllegalArgumentException("vit, masking and run must be given");
     }
     if (codebookSize < 2) {
       throw new IllegalArgumentException("codebookSize must be >= 2 but was " + codebookSize);
@@ -69,52 +77,22 @@ public record PretrainConfig(
     if (clsHeadDepth < 1) {
       throw new IllegalArgumentException("clsHeadDepth must be >= 1 but was " + clsHeadDepth);
     }
-    if (!(learningRate > 0) || !(minLearningRate >= 0) || minLearningRate > learningRate) {
+    if (run.logEvery() != 1) {
       throw new IllegalArgumentException(
-          "need 0 <= minLearningRate <= learningRate, learningRate > 0, but got learningRate="
-              + learningRate
-              + ", minLearningRate="
-              + minLearningRate);
-    }
-    if (!(weightDecay >= 0)) {
-      throw new IllegalArgumentException("weightDecay must be >= 0 but was " + weightDecay);
-    }
-    if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
-      throw new IllegalArgumentException(
-          "beta1 and beta2 must be in [0, 1) but were " + beta1 + ", " + beta2);
-    }
-    if (!(epsilon > 0)) {
-      throw new IllegalArgumentException("epsilon must be > 0 but was " + epsilon);
-    }
-    if (totalSteps < 1 || warmupSteps < 0 || warmupSteps > totalSteps) {
-      throw new IllegalArgumentException(
-          "need totalSteps >= 1 and 0 <= warmupSteps <= totalSteps but got warmupSteps="
-              + warmupSteps
-              + ", totalSteps="
-              + totalSteps);
-    }
-    if (!(clipNorm >= 0)) {
-      throw new IllegalArgumentException("clipNorm must be >= 0 but was " + clipNorm);
-    }
-    if (checkpointEvery < 0) {
-      throw new IllegalArgumentException("checkpointEvery must be >= 0 but was " + checkpointEvery);
-    }
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
-    }
-    if (replicas < 0) {
-      throw new IllegalArgumentException("replicas must be >= 0 (0 = auto) but was " + replicas);
+          "run.logEvery must be 1 (MIM logs every step) but was " + run.logEvery());
     }
   }
 
   /**
    * The paper's recipe for a backbone: [CLS] head from block {@code 3/4 L} (9 of 12) with 2 extra
-   * blocks, lr 1.5e-3 (BEiT v2 at batch 2048; scale it to yours), min lr 1e-5, weight decay 0.05,
-   * betas (0.9, 0.98), eps 1e-8, clip 3.0, 10 warm-up epochs worth of steps ({@code totalSteps /
-   * 30}), BEiT masking scaled to the grid.
+   * blocks, lr 1.5e-3 (BEiT v2 at batch 2048; scale it to yours), min lr 1e-5, {@link
+   * Optimizer#beit()}, 10 warm-up epochs worth of steps ({@code totalSteps / 30}), BEiT masking
+   * scaled to the grid, seed 42.
    */
   public static PretrainConfig of(VitConfig vit, int codebookSize, int totalSteps, int batchSize) {
     int layer = Math.max(1, (int) Math.round(vit.depth() * 0.75));
+    Schedule schedule =
+        new Schedule(1.5e-3, 1e-5, Math.min(totalSteps, Math.max(0, totalSteps / 30)), totalSteps);
     return new PretrainConfig(
         vit,
         codebookSize,
@@ -122,205 +100,34 @@ public record PretrainConfig(
         true,
         layer,
         2,
-        1.5e-3,
-        1e-5,
-        0.05,
-        0.9,
-        0.98,
-        1e-8,
-        Math.min(totalSteps, Math.max(0, totalSteps / 30)),
-        totalSteps,
-        3.0,
-        0,
-        batchSize,
-        42,
-        0);
+        new RunConfig(Optimizer.beit(), schedule, batchSize, 1, 0, 42, 0));
+  }
+
+  /** The seed of the initial parameters and the masks ({@code run.seed()}). */
+  public long seed() {
+    return run.seed();
+  }
+
+  /** Steps of the whole run ({@code run.schedule().totalSteps()}). */
+  public int totalSteps() {
+    return run.steps();
   }
 
   public PretrainConfig withClsHead(boolean v) {
-    return new PretrainConfig(
-        vit,
-        codebookSize,
-        masking,
-        v,
-        clsHeadLayer,
-        clsHeadDepth,
-        learningRate,
-        minLearningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        epsilon,
-        warmupSteps,
-        totalSteps,
-        clipNorm,
-        checkpointEvery,
-        batchSize,
-        seed,
-        replicas);
+    return new PretrainConfig(vit, codebookSize, masking, v, clsHeadLayer, clsHeadDepth, run);
   }
 
   public PretrainConfig withClsHeadLayer(int v) {
-    return new PretrainConfig(
-        vit,
-        codebookSize,
-        masking,
-        clsHead,
-        v,
-        clsHeadDepth,
-        learningRate,
-        minLearningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        epsilon,
-        warmupSteps,
-        totalSteps,
-        clipNorm,
-        checkpointEvery,
-        batchSize,
-        seed,
-        replicas);
+    return new PretrainConfig(vit, codebookSize, masking, clsHead, v, clsHeadDepth, run);
   }
 
   public PretrainConfig withMasking(MaskingConfig v) {
-    return new PretrainConfig(
-        vit,
-        codebookSize,
-        v,
-        clsHead,
-        clsHeadLayer,
-        clsHeadDepth,
-        learningRate,
-        minLearningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        epsilon,
-        warmupSteps,
-        totalSteps,
-        clipNorm,
-        checkpointEvery,
-        batchSize,
-        seed,
-        replicas);
+    return new PretrainConfig(vit, codebookSize, v, clsHead, clsHeadLayer, clsHeadDepth, run);
   }
 
-  /** A copy with a new learning-rate schedule. */
-  public PretrainConfig withSchedule(double lr, double minLr, int warmup, int total) {
+  /** A copy with a changed run, e.g. {@code withRun(r -> r.withSeed(7))}. */
+  public PretrainConfig withRun(UnaryOperator<RunConfig> change) {
     return new PretrainConfig(
-        vit,
-        codebookSize,
-        masking,
-        clsHead,
-        clsHeadLayer,
-        clsHeadDepth,
-        lr,
-        minLr,
-        weightDecay,
-        beta1,
-        beta2,
-        epsilon,
-        warmup,
-        total,
-        clipNorm,
-        checkpointEvery,
-        batchSize,
-        seed,
-        replicas);
-  }
-
-  /** A copy with new AdamW settings. */
-  public PretrainConfig withOptimizer(double wd, double b1, double b2, double eps, double clip) {
-    return new PretrainConfig(
-        vit,
-        codebookSize,
-        masking,
-        clsHead,
-        clsHeadLayer,
-        clsHeadDepth,
-        learningRate,
-        minLearningRate,
-        wd,
-        b1,
-        b2,
-        eps,
-        warmupSteps,
-        totalSteps,
-        clip,
-        checkpointEvery,
-        batchSize,
-        seed,
-        replicas);
-  }
-
-  public PretrainConfig withCheckpointEvery(int v) {
-    return new PretrainConfig(
-        vit,
-        codebookSize,
-        masking,
-        clsHead,
-        clsHeadLayer,
-        clsHeadDepth,
-        learningRate,
-        minLearningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        epsilon,
-        warmupSteps,
-        totalSteps,
-        clipNorm,
-        v,
-        batchSize,
-        seed,
-        replicas);
-  }
-
-  public PretrainConfig withSeed(long v) {
-    return new PretrainConfig(
-        vit,
-        codebookSize,
-        masking,
-        clsHead,
-        clsHeadLayer,
-        clsHeadDepth,
-        learningRate,
-        minLearningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        epsilon,
-        warmupSteps,
-        totalSteps,
-        clipNorm,
-        checkpointEvery,
-        batchSize,
-        v,
-        replicas);
-  }
-
-  /** A copy with {@code v} graph replicas (0 = the host's default). */
-  public PretrainConfig withReplicas(int v) {
-    return new PretrainConfig(
-        vit,
-        codebookSize,
-        masking,
-        clsHead,
-        clsHeadLayer,
-        clsHeadDepth,
-        learningRate,
-        minLearningRate,
-        weightDecay,
-        beta1,
-        beta2,
-        epsilon,
-        warmupSteps,
-        totalSteps,
-        clipNorm,
-        checkpointEvery,
-        batchSize,
-        seed,
-        v);
+        vit, codebookSize, masking, clsHead, clsHeadLayer, clsHeadDepth, change.apply(run));
   }
 }

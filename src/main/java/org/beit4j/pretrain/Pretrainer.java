@@ -21,7 +21,6 @@ import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.train.AdamW;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Replicas;
-import org.beit4j.train.WarmupCosineSchedule;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -73,19 +72,7 @@ public final class Pretrainer {
     this.tokenizer = tokenizer;
     this.runDir = runDir;
     this.masking = new BlockMasking(config.masking(), config.seed());
-    this.optimizer =
-        new AdamW(
-            new WarmupCosineSchedule(
-                config.learningRate(),
-                config.minLearningRate(),
-                config.warmupSteps(),
-                config.totalSteps()),
-            config.weightDecay(),
-            config.beta1(),
-            config.beta2(),
-            config.epsilon(),
-            config.clipNorm(),
-            AdamW::beitDecay);
+    this.optimizer = AdamW.of(config.run().optimizer(), config.run().schedule(), AdamW::beitDecay);
   }
 
   /**
@@ -99,10 +86,13 @@ public final class Pretrainer {
     return new Pretrainer(config, replicas(config), tokenizer, runDir);
   }
 
-  /** {@code config.replicas()} (or the host's default) copies of the graph, built from its seed. */
+  /**
+   * {@code config.run().replicas()} (or the host's default) copies of the graph, built from its
+   * seed.
+   */
   private static Replicas<PretrainModel> replicas(PretrainConfig config) {
     return Replicas.create(
-        Replicas.resolve(config.replicas()),
+        Replicas.resolve(config.run().replicas()),
         r -> PretrainModel.build(config, DataType.FLOAT),
         PretrainModel::parameters);
   }
@@ -291,8 +281,8 @@ public final class Pretrainer {
         }
         bar.step(batch.getFeatures(0).size(0));
         if (runDir != null
-            && config.checkpointEvery() > 0
-            && step % config.checkpointEvery() == 0
+            && config.run().checkpointEvery() > 0
+            && step % config.run().checkpointEvery() == 0
             && step < config.totalSteps()) {
           checkpoint(runDir.resolve(String.format("checkpoint-%08d", step)));
           prune();

@@ -19,7 +19,7 @@
  *
  * <pre>{@code
  * PretrainConfig cfg = PretrainConfig.of(VitConfig.mnist(), tokenizer.codebookSize(), 5000, 64)
- *     .withCheckpointEvery(500);
+ *     .withRun(r -> r.withCheckpointEvery(500));
  * Pretrainer trainer = Pretrainer.create(cfg, tokenizer, Path.of("runs/pretrain"));
  * trainer.train(data, cfg.totalSteps());          // or Pretrainer.resume(checkpoint, cfg, ...)
  * VisionTransformer backbone = VisionTransformer.load(

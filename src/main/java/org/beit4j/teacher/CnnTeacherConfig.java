@@ -2,6 +2,7 @@ package org.beit4j.teacher;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.beit4j.config.Presets;
 
 /**
  * Architecture and training of the built-in {@link CnnTeacher}.
@@ -90,6 +91,13 @@ public record CnnTeacherConfig(
           "headHidden must be >= 0 (0 = linear head), got " + headHidden);
     }
   }
+
+  /** The named presets: {@code fashion-mnist} (the CLI's default) and {@code test}. */
+  public static final Presets<CnnTeacherConfig> PRESETS =
+      Presets.<CnnTeacherConfig>of("teacher preset")
+          .add("fashion-mnist", CnnTeacherConfig::fashionMnist)
+          .add("test", CnnTeacherConfig::test)
+          .build();
 
   /**
    * The Fashion-MNIST teacher: 28x28 grey, widths 16/32/96, one further conv3x3 on the 7x7 grid

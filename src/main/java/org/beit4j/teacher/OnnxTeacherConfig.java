@@ -2,6 +2,7 @@ package org.beit4j.teacher;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.beit4j.config.Presets;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -62,6 +63,27 @@ public record OnnxTeacherConfig(
       throw new IllegalArgumentException("threads must be >= 0 (0 = default), got " + threads);
     }
   }
+
+  /** Makes a config for a model file, from the input size and channels of a plain model. */
+  @FunctionalInterface
+  public interface Preset {
+    OnnxTeacherConfig make(Path model, int inputSize, int channels, int gridSize);
+  }
+
+  /**
+   * The preprocessing presets: {@code clip}, {@code dino} and {@code plain} (resize to the input
+   * size, no normalisation).
+   */
+  public static final Presets<Preset> PRESETS =
+      Presets.<Preset>of("ONNX teacher preset")
+          .add("clip", () -> (m, size, c, g) -> clip(m, g))
+          .add("dino", () -> (m, size, c, g) -> dino(m, g))
+          .add(
+              "plain",
+              () ->
+                  (m, size, c, g) ->
+                      of(m, size, g).withPreprocessing(TeacherPreprocessing.identity(size, c)))
+          .build();
 
   /**
    * CLIP ViT-B/16 visual encoder exported with its patch tokens {@code [B, 197, 768]} as output 0:

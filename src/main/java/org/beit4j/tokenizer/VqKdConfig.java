@@ -1,13 +1,22 @@
 package org.beit4j.tokenizer;
 
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.beit4j.config.Presets;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ChannelStats;
 import org.beit4j.experiments.CodebookAblation;
+import org.beit4j.io.RecordProperties;
+import org.beit4j.io.RecordProperties.Legacy;
 import org.beit4j.quantizer.QuantizerConfig;
+import org.beit4j.train.Optimizer;
+import org.beit4j.train.RunConfig;
+import org.beit4j.train.Schedule;
 
 /**
- * Everything that defines a VQ-KD tokenizer and its training run (seed article section 1.2, BEiT v2
- * section 2.1).
+ * Everything that defines a VQ-KD tokenizer (seed article section 1.2, BEiT v2 section 2.1) and how
+ * it is trained ({@code run}).
  *
  * <p>The graph: encoder ViT ({@code encoder}) -> Linear/Tanh/Linear down to {@code
  * quantizer.codeDim()} -> quantizer -> 1x1 projection up to {@code decoderWidth} -> {@code
@@ -23,14 +32,11 @@ import org.beit4j.quantizer.QuantizerConfig;
  * @param mode how codes are looked up and learned; {@link CodebookMode#COSINE_EMA} is BEiT v2, the
  *     others exist for the ablation ({@link CodebookAblation})
  * @param pixelStats per-channel statistics the graph standardises its {@code [0, 1]} input with
- * @param learningRate peak Adam learning rate
- * @param warmupSteps linear warm-up steps before the cosine decay
- * @param steps training steps (batches)
- * @param batchSize images per step
  * @param kmeansBatches batches whose encoder outputs initialise the codebook by k-means
- * @param logEvery every how many steps the losses and the cosine to the teacher are evaluated (an
- *     extra forward pass on the current batch)
- * @param seed seeds the initial weights, the codebook and the batch order
+ * @param run plain Adam (no weight decay, no clipping: SameDiff's updater), the warm-up and cosine
+ *     schedule, images per step, every how many steps the losses and the cosine to the teacher are
+ *     evaluated (an extra forward pass on the current batch), no checkpoints, and the seed of the
+ *     initial weights, the codebook and the batch order
  */
 public record VqKdConfig(
     VitConfig encoder,
@@ -40,13 +46,16 @@ public record VqKdConfig(
     int teacherDim,
     CodebookMode mode,
     ChannelStats pixelStats,
-    double learningRate,
-    int warmupSteps,
-    int steps,
-    int batchSize,
     int kmeansBatches,
-    int logEvery,
-    long seed) {
+    RunConfig run) {
+
+  /** The named presets: {@code fashion-mnist} (the CLI's default), {@code test}, {@code paper}. */
+  public static final Presets<VqKdConfig> PRESETS =
+      Presets.<VqKdConfig>of("VQ-KD preset")
+          .add("fashion-mnist", VqKdConfig::fashionMnist)
+          .add("test", VqKdConfig::test)
+          .add("paper", VqKdConfig::paper)
+          .build();
 
   /** How codes are chosen and how the codebook learns. */
   public enum CodebookMode {
@@ -64,16 +73,46 @@ public record VqKdConfig(
     COSINE_GRADIENT
   }
 
+  /**
+   * The flat layout of tokenizers written before the run settings moved into {@code run} (beit4j up
+   * to commit cfc7c7d): {@code learningRate}, {@code steps}, ... at the top; the schedule ended at
+   * 1% of the peak and the optimiser was plain Adam with its defaults.
+   */
+  public static final Legacy FLAT_LAYOUT =
+      new Legacy(
+          Map.of(
+              "learningRate", "run.schedule.learningRate",
+              "warmupSteps", "run.schedule.warmupSteps",
+              "steps", "run.schedule.totalSteps",
+              "batchSize", "run.batchSize",
+              "logEvery", "run.logEvery",
+              "seed", "run.seed"),
+          VqKdConfig::flatDefaults);
+
+  private static Map<String, String> flatDefaults(Map<String, String> renamed) {
+    String lr = renamed.get("run.schedule.learningRate");
+    double floor = lr == null ? 0 : 0.01 * Double.parseDouble(lr.trim());
+    Map<String, String> added = new TreeMap<>();
+    RecordProperties.flatten(Optimizer.adam())
+        .forEach((k, v) -> added.put("run.optimizer." + k, v));
+    added.put("run.schedule.minLearningRate", Double.toString(floor));
+    added.put("run.checkpointEvery", "0");
+    added.put("run.replicas", "0");
+    return added;
+  }
+
   /** Validates every field; messages name the field and the bad value. */
   public VqKdConfig {
-    if (encoder == null || quantizer == null || mode == null || pixelStats == null) {
-      throw new IllegalArgumentException("encoder, quantizer, mode and pixelStats must be set");
+    if (encoder == null || quantizer == null || mode == null || pixelStats == null || run == null) {
+      throw new IllegalArgumentException(
+          "encoder, quantizer, mode, pixelStats and run must be set");
     }
     if (decoderDepth < 1 || decoderDepth > 3) {
       throw new IllegalArgumentException("decoderDepth must be in [1, 3], got " + decoderDepth);
     }
     positive("decoderWidth", decoderWidth);
     positive("teacherDim", teacherDim);
+    positive("kmeansBatches", kmeansBatches);
     if (pixelStats.channels() != encoder.channels()) {
       throw new IllegalArgumentException(
           "pixelStats has "
@@ -81,22 +120,34 @@ public record VqKdConfig(
               + " channels but the encoder takes "
               + encoder.channels());
     }
-    if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-      throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+    Optimizer o = run.optimizer();
+    if (o.weightDecay() != 0 || o.clipNorm() != 0 || run.checkpointEvery() != 0) {
+      throw new IllegalArgumentException(
+          "VQ-KD trains with plain Adam and keeps no checkpoints: run.optimizer.weightDecay,"
+              + " run.optimizer.clipNorm and run.checkpointEvery must be 0, got "
+              + o.weightDecay()
+              + ", "
+              + o.clipNorm()
+              + ", "
+              + run.checkpointEvery());
     }
-    if (warmupSteps < 0) {
-      throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
-    }
-    positive("steps", steps);
-    positive("batchSize", batchSize);
-    positive("kmeansBatches", kmeansBatches);
-    positive("logEvery", logEvery);
   }
 
   private static void positive(String field, int value) {
     if (value < 1) {
       throw new IllegalArgumentException(field + " must be >= 1, got " + value);
     }
+  }
+
+  /**
+   * Plain Adam on a warm-up and cosine schedule that ends at 1% of the peak, no checkpoints.
+   *
+   * @param learningRate the peak
+   */
+  public static RunConfig adamRun(
+      double learningRate, int warmupSteps, int steps, int batchSize, int logEvery, long seed) {
+    Schedule s = new Schedule(learningRate, 0.01 * learningRate, warmupSteps, steps);
+    return new RunConfig(Optimizer.adam(), s, batchSize, logEvery, 0, seed, 0);
   }
 
   /**
@@ -112,13 +163,8 @@ public record VqKdConfig(
         768,
         CodebookMode.COSINE_EMA,
         ChannelStats.IMAGENET,
-        5e-5,
-        5000,
-        100_000,
-        256,
         1,
-        100,
-        0);
+        adamRun(5e-5, 5000, 100_000, 256, 100, 0));
   }
 
   /**
@@ -142,13 +188,8 @@ public record VqKdConfig(
         64,
         CodebookMode.COSINE_EMA,
         ChannelStats.FASHION_MNIST,
-        1e-3,
-        20,
-        300,
-        64,
         2,
-        25,
-        42);
+        adamRun(1e-3, 20, 300, 64, 25, 42));
   }
 
   /** For unit tests: {@link VitConfig#test()} encoder, 64 x 8 codebook, 1 decoder block of 32. */
@@ -161,13 +202,8 @@ public record VqKdConfig(
         16,
         CodebookMode.COSINE_EMA,
         ChannelStats.FASHION_MNIST,
-        2e-3,
-        2,
-        20,
-        16,
         1,
-        5,
-        7);
+        adamRun(2e-3, 2, 20, 16, 5, 7));
   }
 
   /** The decoder ViT: the encoder's grid, {@code decoderWidth}, {@code decoderDepth} blocks. */
@@ -186,40 +222,24 @@ public record VqKdConfig(
     return encoder.numPatches();
   }
 
+  /** Training steps ({@code run.schedule().totalSteps()}). */
+  public int steps() {
+    return run.steps();
+  }
+
+  /** The seed of the weights, the codebook and the batch order ({@code run.seed()}). */
+  public long seed() {
+    return run.seed();
+  }
+
   public VqKdConfig withQuantizer(QuantizerConfig q) {
     return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        q,
-        teacherDim,
-        mode,
-        pixelStats,
-        learningRate,
-        warmupSteps,
-        steps,
-        batchSize,
-        kmeansBatches,
-        logEvery,
-        seed);
+        encoder, decoderDepth, decoderWidth, q, teacherDim, mode, pixelStats, kmeansBatches, run);
   }
 
   public VqKdConfig withTeacherDim(int dt) {
     return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        dt,
-        mode,
-        pixelStats,
-        learningRate,
-        warmupSteps,
-        steps,
-        batchSize,
-        kmeansBatches,
-        logEvery,
-        seed);
+        encoder, decoderDepth, decoderWidth, quantizer, dt, mode, pixelStats, kmeansBatches, run);
   }
 
   public VqKdConfig withMode(CodebookMode m) {
@@ -231,16 +251,18 @@ public record VqKdConfig(
         teacherDim,
         m,
         pixelStats,
-        learningRate,
-        warmupSteps,
-        steps,
-        batchSize,
         kmeansBatches,
-        logEvery,
-        seed);
+        run);
   }
 
-  public VqKdConfig withLearningRate(double lr) {
+  /** A copy with another peak learning rate; the cosine still ends at 1% of it. */
+  public VqKdConfig withLearningRate(double peak) {
+    return withRun(
+        r -> r.withSchedule(s -> s.withLearningRate(peak).withMinLearningRate(0.01 * peak)));
+  }
+
+  /** A copy with a changed run, e.g. {@code withRun(r -> r.withSteps(100))}. */
+  public VqKdConfig withRun(UnaryOperator<RunConfig> change) {
     return new VqKdConfig(
         encoder,
         decoderDepth,
@@ -249,85 +271,7 @@ public record VqKdConfig(
         teacherDim,
         mode,
         pixelStats,
-        lr,
-        warmupSteps,
-        steps,
-        batchSize,
         kmeansBatches,
-        logEvery,
-        seed);
-  }
-
-  /** A copy with another number of steps (the warm-up is kept below it). */
-  public VqKdConfig withSteps(int s) {
-    return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        teacherDim,
-        mode,
-        pixelStats,
-        learningRate,
-        Math.min(warmupSteps, Math.max(0, s - 1)),
-        s,
-        batchSize,
-        kmeansBatches,
-        logEvery,
-        seed);
-  }
-
-  public VqKdConfig withBatchSize(int b) {
-    return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        teacherDim,
-        mode,
-        pixelStats,
-        learningRate,
-        warmupSteps,
-        steps,
-        b,
-        kmeansBatches,
-        logEvery,
-        seed);
-  }
-
-  public VqKdConfig withLogEvery(int every) {
-    return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        teacherDim,
-        mode,
-        pixelStats,
-        learningRate,
-        warmupSteps,
-        steps,
-        batchSize,
-        kmeansBatches,
-        every,
-        seed);
-  }
-
-  public VqKdConfig withSeed(long s) {
-    return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        teacherDim,
-        mode,
-        pixelStats,
-        learningRate,
-        warmupSteps,
-        steps,
-        batchSize,
-        kmeansBatches,
-        logEvery,
-        s);
+        change.apply(run));
   }
 }

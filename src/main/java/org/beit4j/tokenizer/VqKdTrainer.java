@@ -14,7 +14,9 @@ import org.beit4j.quantizer.CodebookHealth;
 import org.beit4j.quantizer.QuantizerConfig;
 import org.beit4j.samediff.ActivationCapture;
 import org.beit4j.teacher.Teacher;
+import org.beit4j.train.Optimizer;
 import org.beit4j.train.ProgressBar;
+import org.beit4j.train.Schedule;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -80,7 +82,7 @@ final class VqKdTrainer {
     Codebook codebook = initCodebook(sd, first);
     sd.setTrainingConfig(
         new TrainingConfig.Builder()
-            .updater(new Adam(schedule()))
+            .updater(adam(cfg.run().optimizer()))
             .dataSetFeatureMapping(VqKdGraph.IMAGES)
             .dataSetLabelMapping(VqKdGraph.TEACHER)
             .build());
@@ -102,8 +104,9 @@ final class VqKdTrainer {
       distillSum += capture.get(VqKdGraph.DISTILL).getDouble(0);
       commitSum += capture.get(VqKdGraph.COMMIT).getDouble(0);
       reseeded += updateCodebook(sd, codebook, hq, codes);
-      if (step % cfg.logEvery() == 0 || step == cfg.steps()) {
-        int n = step % cfg.logEvery() == 0 ? cfg.logEvery() : step % cfg.logEvery();
+      int every = cfg.run().logEvery();
+      if (step % every == 0 || step == cfg.steps()) {
+        int n = step % every == 0 ? every : step % every;
         double ms = (System.nanoTime() - windowStart) / 1e6 / n;
         CodebookHealth health = window.health();
         VqKdTokenizer.StepLog entry =
@@ -145,24 +148,33 @@ final class VqKdTrainer {
         sd, cfg.mode() == VqKdConfig.CodebookMode.EUCLIDEAN_EMA ? null : codebook, logs);
   }
 
-  /** Warm-up from 0 to the peak rate, then a cosine decay to 1% of it, one value per step. */
+  /** Warm-up from 0 to the peak rate, then a cosine decay to the floor, one value per step. */
   private MapSchedule schedule() {
     Map<Integer, Double> values = new HashMap<>();
     for (int i = 0; i < cfg.steps(); i++) {
-      values.put(i, learningRateAt(cfg, i));
+      values.put(i, learningRateAt(cfg.run().schedule(), i));
     }
     return new MapSchedule(ScheduleType.ITERATION, values);
   }
 
+  private Adam adam(Optimizer o) {
+    return Adam.builder()
+        .learningRateSchedule(schedule())
+        .beta1(o.beta1())
+        .beta2(o.beta2())
+        .epsilon(o.epsilon())
+        .build();
+  }
+
   /** The learning rate of step {@code i} (from 0). */
-  static double learningRateAt(VqKdConfig cfg, int i) {
-    double peak = cfg.learningRate();
-    if (i < cfg.warmupSteps()) {
-      return peak * (i + 1) / cfg.warmupSteps();
+  static double learningRateAt(Schedule s, int i) {
+    double peak = s.learningRate();
+    if (i < s.warmupSteps()) {
+      return peak * (i + 1) / s.warmupSteps();
     }
-    int decay = Math.max(1, cfg.steps() - cfg.warmupSteps());
-    double progress = Math.min(1.0, (double) (i - cfg.warmupSteps()) / decay);
-    double min = 0.01 * peak;
+    int decay = Math.max(1, s.totalSteps() - s.warmupSteps());
+    double progress = Math.min(1.0, (double) (i - s.warmupSteps()) / decay);
+    double min = s.minLearningRate();
     return min + 0.5 * (peak - min) * (1 + Math.cos(Math.PI * progress));
   }
 

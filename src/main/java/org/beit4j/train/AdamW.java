@@ -90,6 +90,19 @@ public final class AdamW {
     this.lrScale = lrScale;
   }
 
+  /** AdamW with {@code optimizer}'s settings on {@code schedule}'s rates. */
+  public static AdamW of(
+      Optimizer optimizer, Schedule schedule, BiPredicate<String, long[]> decays) {
+    return new AdamW(
+        schedule.toWarmupCosine(),
+        optimizer.weightDecay(),
+        optimizer.beta1(),
+        optimizer.beta2(),
+        optimizer.epsilon(),
+        optimizer.clipNorm(),
+        decays);
+  }
+
   /**
    * The official BEiT rule ({@code optim_factory.get_parameter_groups} with the model's {@code
    * no_weight_decay() = {pos_embed, cls_token}}): no decay for 1-D parameters (biases, LayerNorm

@@ -42,13 +42,7 @@ public final class WarmupCosineSchedule implements ISchedule {
       throw new IllegalArgumentException(
           "need peak >= floor >= 0 but got peak=" + peak + ", floor=" + floor);
     }
-    if (totalSteps < 1 || warmupSteps < 0 || warmupSteps > totalSteps) {
-      throw new IllegalArgumentException(
-          "need 0 <= warmupSteps <= totalSteps, totalSteps >= 1, but got warmupSteps="
-              + warmupSteps
-              + ", totalSteps="
-              + totalSteps);
-    }
+    Schedule.checkSteps(warmupSteps, totalSteps);
     this.peak = peak;
     this.floor = floor;
     this.warmupSteps = warmupSteps;

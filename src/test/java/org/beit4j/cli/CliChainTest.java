@@ -18,6 +18,7 @@ import org.beit4j.pipeline.Artefacts;
 import org.beit4j.pipeline.PretrainStage;
 import org.beit4j.pipeline.TokenizerStage;
 import org.beit4j.pretrain.Pretrainer;
+import org.beit4j.tokenizer.VqKdConfig;
 import org.beit4j.tokenizer.VqKdTokenizer;
 import org.beit4j.tokenizer.baseline.PixelKMeansTokenizer;
 import org.junit.jupiter.api.Test;
@@ -158,7 +159,18 @@ class CliChainTest {
     TokenizerStage.Result k =
         TokenizerStage.run(
             new TokenizerStage.Options(
-                "pixel-kmeans", null, "test", "fashion-mnist", 0, 0, 0, 16, 200, 128, 3, tok));
+                "pixel-kmeans",
+                null,
+                VqKdConfig.test(),
+                "fashion-mnist",
+                0,
+                0,
+                0,
+                16,
+                200,
+                128,
+                3,
+                tok));
     assertEquals(Artefacts.TokenizerKind.PIXEL_KMEANS, Artefacts.tokenizerKind(tok));
     assertEquals(16, PixelKMeansTokenizer.load(tok).codebookSize());
     assertTrue(k.health().usedFraction() > 0.5, k.health().toString());
@@ -168,7 +180,21 @@ class CliChainTest {
     PretrainStage.Result p =
         PretrainStage.run(
             new PretrainStage.Options(
-                tok, "test", 1, 0, 0, 2, 8, false, 1e-3, 0, "fashion-mnist", true, 5, pre, false));
+                tok,
+                VitConfig.test(),
+                1,
+                0,
+                0,
+                2,
+                8,
+                false,
+                1e-3,
+                0,
+                "fashion-mnist",
+                true,
+                5,
+                pre,
+                false));
     assertEquals(2, p.stepsDone());
     assertEquals(2, p.history().size());
     assertTrue(Double.isNaN(p.history().get(0).clsLoss())); // no [CLS] branch

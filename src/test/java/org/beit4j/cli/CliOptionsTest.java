@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.beit4j.config.VitConfig;
 import org.beit4j.pipeline.OutputDir;
 import org.beit4j.pipeline.PipelineException;
 import org.beit4j.pipeline.PretrainStage;
@@ -52,7 +53,7 @@ class CliOptionsTest {
     assertEquals(7, o.steps()); // flag beats file
     assertEquals(3, o.batch()); // file beats built-in default 64
     assertFalse(o.clsHead());
-    assertEquals("test", o.vit());
+    assertEquals(VitConfig.test(), o.vit());
     assertEquals(9, o.seed());
     assertEquals(Path.of("runs/t"), o.tokenizer());
     assertEquals(100, o.checkpointEvery()); // neither: built-in default
@@ -170,7 +171,15 @@ class CliOptionsTest {
     assertTrue(noOutput.err().contains("--output"), noOutput.err());
     assertEquals(2, run("pretrain", "--steps", "many").code());
     assertEquals(2, run("pretrain", "--steps", "0").code());
-    assertEquals(2, run("teacher", "--preset", "huge").code());
+    Run huge = run("teacher", "--preset", "huge");
+    assertEquals(2, huge.code());
+    assertTrue(
+        huge.err().contains("unknown teacher preset 'huge'; valid names are [fashion-mnist, test]"),
+        huge.err());
+    Run vit = run("pretrain", "--tokenizer", "t", "--vit", "huge");
+    assertEquals(2, vit.code());
+    assertTrue(vit.err().contains("[mnist, test, tiny, small, base]"), vit.err());
+    assertEquals(2, run("probe", "--pool", "max").code());
     assertFalse(Files.exists(tmp.resolve("t")));
   }
 

@@ -154,6 +154,8 @@ class DemoTest {
         CliOptionsTest.run("demo", "--preset", "huge", "--out", tmp.toString());
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("huge"), bad.err());
-    assertThrows(IllegalArgumentException.class, () -> DemoBudget.named("nope"));
+    assertTrue(bad.err().contains("[quick, full, test]"), bad.err());
+    var e = assertThrows(IllegalArgumentException.class, () -> DemoBudget.PRESETS.get("nope"));
+    assertEquals("unknown demo preset 'nope'; valid names are [quick, full, test]", e.getMessage());
   }
 }

@@ -39,7 +39,7 @@ class FitMetricsTest {
     int steps = 3;
     List<MultiDataSet> data = Synthetic.batches(steps, 8, 28, 21);
     // one graph, as the old path had (PretrainReplicasTest compares K = 2 with K = 1)
-    PretrainConfig cfg = PretrainerTest.config(steps, 0).withReplicas(1);
+    PretrainConfig cfg = PretrainerTest.config(steps, 0).withRun(r -> r.withReplicas(1));
     Pretrainer fast = Pretrainer.create(cfg, PretrainerTest.tokenizer(), null);
     Pretrainer old = Pretrainer.create(cfg, PretrainerTest.tokenizer(), null);
     for (int s = 0; s < steps; s++) {

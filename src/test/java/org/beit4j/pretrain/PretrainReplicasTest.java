@@ -77,8 +77,10 @@ class PretrainReplicasTest {
   void fiveStepsWithTwoReplicasMatchOne() {
     List<MultiDataSet> data = Synthetic.batches(5, 7, 28, 12);
     PretrainConfig cfg = PretrainerTest.config(5, 0);
-    Pretrainer a = Pretrainer.create(cfg.withReplicas(1), PretrainerTest.tokenizer(), null);
-    Pretrainer b = Pretrainer.create(cfg.withReplicas(2), PretrainerTest.tokenizer(), null);
+    Pretrainer a =
+        Pretrainer.create(cfg.withRun(r -> r.withReplicas(1)), PretrainerTest.tokenizer(), null);
+    Pretrainer b =
+        Pretrainer.create(cfg.withRun(r -> r.withReplicas(2)), PretrainerTest.tokenizer(), null);
     assertEquals(1, a.replicas().size());
     assertEquals(2, b.replicas().size());
     List<StepMetrics> ma = a.train(new Synthetic.ListIterator(data), 5);
@@ -101,7 +103,7 @@ class PretrainReplicasTest {
   @Test
   void resumeWithTwoReplicasIsBitExact() {
     List<MultiDataSet> data = Synthetic.batches(3, 6, 28, 5);
-    PretrainConfig cfg = PretrainerTest.config(4, 2).withReplicas(2);
+    PretrainConfig cfg = PretrainerTest.config(4, 2).withRun(r -> r.withReplicas(2));
     Pretrainer whole = Pretrainer.create(cfg, PretrainerTest.tokenizer(), tmp.resolve("a"));
     List<StepMetrics> ma = whole.train(new Synthetic.ListIterator(data), 4);
     Path b = tmp.resolve("b");

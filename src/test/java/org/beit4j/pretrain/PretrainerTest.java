@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.beit4j.config.VitConfig;
 import org.beit4j.io.Provenance;
 import org.beit4j.nn.VisionTransformer;
+import org.beit4j.train.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.VariableType;
@@ -27,8 +28,9 @@ class PretrainerTest {
   static PretrainConfig config(int total, int every) {
     return PretrainConfig.of(VitConfig.test(), K, total, 8)
         .withClsHeadLayer(1)
-        .withSchedule(2e-3, 1e-4, 2, total)
-        .withCheckpointEvery(every);
+        .withRun(
+            r ->
+                r.withSchedule(s -> new Schedule(2e-3, 1e-4, 2, total)).withCheckpointEvery(every));
   }
 
   static Synthetic.BrightnessTokenizer tokenizer() {
@@ -39,7 +41,8 @@ class PretrainerTest {
   void lossFallsOnLearnableTokens() {
     List<MultiDataSet> data = Synthetic.batches(5, 8, 28, 11);
     int steps = 30;
-    PretrainConfig cfg = config(steps, 0).withSchedule(5e-3, 5e-4, 2, steps);
+    PretrainConfig cfg =
+        config(steps, 0).withRun(r -> r.withSchedule(s -> new Schedule(5e-3, 5e-4, 2, steps)));
     Pretrainer t = Pretrainer.create(cfg, tokenizer(), null);
     List<StepMetrics> m = t.train(new Synthetic.ListIterator(data), steps);
     assertEquals(steps, m.size());
@@ -161,7 +164,7 @@ class PretrainerTest {
     Path run = tmp.resolve("r");
     Pretrainer t = Pretrainer.create(cfg, tokenizer(), run);
     Path ckpt = t.checkpoint(run.resolve("checkpoint-00000000"));
-    PretrainConfig other = cfg.withClsHeadLayer(2).withSeed(7);
+    PretrainConfig other = cfg.withClsHeadLayer(2).withRun(r -> r.withSeed(7));
     var wrong =
         assertThrows(
             IllegalArgumentException.class, () -> Pretrainer.resume(ckpt, other, tokenizer(), run));

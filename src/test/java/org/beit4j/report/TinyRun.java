@@ -20,6 +20,7 @@ import org.beit4j.teacher.CnnTeacherConfig;
 import org.beit4j.tokenizer.VqKdConfig;
 import org.beit4j.tokenizer.VqKdTokenizer;
 import org.beit4j.tokenizer.baseline.PixelKMeansTokenizer;
+import org.beit4j.train.Schedule;
 
 /**
  * A complete demo run directory made by the real classes on tiny presets (built once per JVM, in a
@@ -97,10 +98,11 @@ final class TinyRun {
     CnnTeacher teacher = CnnTeacher.train(CnnTeacherConfig.test().withTrainLimit(96), TRAIN, TEST);
     teacher.save(run.resolve("teacher"));
 
-    VqKdConfig vq = VqKdConfig.test().withSteps(6).withLogEvery(2);
+    VqKdConfig vq = VqKdConfig.test().withRun(r -> r.withSteps(6).withLogEvery(2));
     List<VqKdTokenizer.StepLog> logs = new ArrayList<>();
     VqKdTokenizer tok =
-        VqKdTokenizer.train(vq, teacher, loader(vq.batchSize()), "synthetic", null, logs::add);
+        VqKdTokenizer.train(
+            vq, teacher, loader(vq.run().batchSize()), "synthetic", null, logs::add);
     tok.save(run.resolve("tokenizer"));
     try (MetricsCsv csv =
         MetricsCsv.open(run.resolve("tokenizer/metrics.csv"), TOKENIZER_HEADER, 0)) {
@@ -124,7 +126,7 @@ final class TinyRun {
     PretrainConfig cfg =
         PretrainConfig.of(VitConfig.test(), K, PRETRAIN_STEPS, 8)
             .withClsHeadLayer(1)
-            .withSchedule(2e-3, 1e-4, 1, PRETRAIN_STEPS);
+            .withRun(r -> r.withSchedule(s -> new Schedule(2e-3, 1e-4, 1, PRETRAIN_STEPS)));
     Pretrainer.create(cfg, tok, run.resolve("pretrain")).train(loader(8), PRETRAIN_STEPS);
     Pretrainer.create(cfg.withClsHead(false), pix, run.resolve("pretrain-pixel"))
         .train(loader(8), PRETRAIN_STEPS);

@@ -35,12 +35,15 @@ class VqKdCnnTeacherTest {
             CnnTeacherConfig.fashionMnist().withEpochs(1).withTrainLimit(4000),
             trainSet,
             testSet);
-    VqKdConfig cfg = VqKdConfig.fashionMnist().withSteps(60).withTeacherDim(teacher.featureDim());
+    VqKdConfig cfg =
+        VqKdConfig.fashionMnist()
+            .withRun(r -> r.withSteps(60))
+            .withTeacherDim(teacher.featureDim());
     ImageBatchIterator train =
         ImageBatchIterator.of(
             trainSet,
             TransformConfig.plain(28, 1),
-            LoaderConfig.of(cfg.batchSize()).withSeed(cfg.seed()));
+            LoaderConfig.of(cfg.run().batchSize()).withSeed(cfg.seed()));
     ImageBatchIterator test =
         ImageBatchIterator.of(
             testSet,

@@ -23,7 +23,7 @@ public final class VqKdExperiment {
     int d = Integer.parseInt(a[5]);
     VqKdConfig base = VqKdConfig.fashionMnist();
     VqKdConfig cfg =
-        base.withSteps(steps)
+        base.withRun(r -> r.withSteps(steps))
             .withLearningRate(lr)
             .withMode(mode)
             .withQuantizer(
@@ -36,7 +36,7 @@ public final class VqKdExperiment {
             ImageBatchIterator.of(
                 trainSet,
                 TransformConfig.plain(28, 1),
-                LoaderConfig.of(cfg.batchSize()).withSeed(cfg.seed()));
+                LoaderConfig.of(cfg.run().batchSize()).withSeed(cfg.seed()));
     java.util.function.Supplier<MultiDataSetIterator> eval =
         () ->
             ImageBatchIterator.of(

@@ -25,13 +25,13 @@ class VqKdFashionMnistTest {
   @Test
   void smallDataPresetKeepsNinetyPercentOfCodesInUse() {
     Beit4j.init();
-    VqKdConfig cfg = VqKdConfig.fashionMnist().withSteps(STEPS);
+    VqKdConfig cfg = VqKdConfig.fashionMnist().withRun(r -> r.withSteps(STEPS));
     Teacher teacher = PixelTeacher.fashion(cfg.teacherDim());
     ImageBatchIterator train =
         ImageBatchIterator.of(
             FashionMnist.load(FashionMnist.Split.TRAIN),
             TransformConfig.plain(28, 1),
-            LoaderConfig.of(cfg.batchSize()).withSeed(cfg.seed()));
+            LoaderConfig.of(cfg.run().batchSize()).withSeed(cfg.seed()));
     ImageBatchIterator test =
         ImageBatchIterator.of(
             FashionMnist.load(FashionMnist.Split.TEST),

@@ -25,7 +25,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /** Training, tokenizing, decoding, save/load and input checks on a tiny synthetic run. */
 class VqKdTokenizerTest {
 
-  private static final VqKdConfig CFG = VqKdConfig.test().withSteps(20).withLogEvery(5);
+  private static final VqKdConfig CFG =
+      VqKdConfig.test().withRun(r -> r.withSteps(20).withLogEvery(5));
   private static PixelTeacher teacher;
   private static VqKdTokenizer tokenizer;
   private static INDArray images;
@@ -43,7 +44,7 @@ class VqKdTokenizerTest {
     teacher = new PixelTeacher(28, 7, 1, CFG.teacherDim(), 11);
     tokenizer =
         VqKdTokenizer.train(
-            CFG, teacher, synthetic(160, CFG.batchSize()), "synthetic 160", null, null);
+            CFG, teacher, synthetic(160, CFG.run().batchSize()), "synthetic 160", null, null);
     images = synthetic(8, 8).next().getFeatures(0);
   }
 

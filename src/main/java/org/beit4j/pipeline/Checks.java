@@ -3,9 +3,9 @@ package org.beit4j.pipeline;
 import java.util.List;
 
 /** Validation helpers for the stages' option records; messages name the field and the value. */
-final class Presets {
+final class Checks {
 
-  private Presets() {}
+  private Checks() {}
 
   static void check(String field, String value, List<String> allowed) {
     if (value == null || !allowed.contains(value)) {
