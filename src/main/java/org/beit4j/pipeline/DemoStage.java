@@ -20,6 +20,7 @@ import org.beit4j.eval.FrozenEvalConfig;
 import org.beit4j.eval.ResultsTable;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Provenance;
+import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.report.RunReport;
@@ -89,7 +90,7 @@ public final class DemoStage {
     Map<String, Double> times = readTimes(run);
     log.info("demo '{}' in {}", b.name(), run.toAbsolutePath());
 
-    Path teacherDir = run.resolve("teacher");
+    Path teacherDir = new RunLayout(run).teacher();
     // The pixel-token baseline (e) needs neither the teacher nor the VQ-KD tokenizer: with a second
     // core it runs alongside stages 1, 2 and 4 on its own thread (ND4J runs ops on the calling
     // thread, one core each with OMP_NUM_THREADS=1).
@@ -132,9 +133,9 @@ public final class DemoStage {
                     .withEpochs(b.fineTuneEpochs())
                     .withLimits(b.probeTrain(), b.probeTest())
                     .withSeed(o.seed()),
-            run.resolve("eval"),
+            new RunLayout(run).eval(),
             true);
-    Path results = run.resolve("eval").resolve(ResultsTable.CSV_FILE);
+    Path results = new RunLayout(run).eval().resolve(ResultsTable.CSV_FILE);
     // an interrupted evaluation keeps its finished rows and scores the rest
     stage(6, "evaluation", times, run, ProbeStage.complete(probe), () -> ProbeStage.run(probe));
     ResultsTable table = ResultsTable.load(results);
@@ -171,7 +172,7 @@ public final class DemoStage {
                     seed,
                     teacherDir)));
     sideCheck.run();
-    Path tokDir = run.resolve("tokenizer");
+    Path tokDir = new RunLayout(run).tokenizer();
     stage(
         2,
         "tokenizer",
@@ -194,12 +195,12 @@ public final class DemoStage {
                     seed,
                     tokDir)));
     sideCheck.run();
-    pretrain(4, "pretrain", tokDir, b, seed, run, times);
+    pretrain(4, RunLayout.PRETRAIN, tokDir, b, seed, run, times);
   }
 
   /** Stages 3 and 5: pixel k-means tokenizer, MIM against its tokens. */
   private static void pixelBaseline(DemoBudget b, long seed, Path run, Map<String, Double> times) {
-    Path pixDir = run.resolve("pixel-tokenizer");
+    Path pixDir = new RunLayout(run).pixelTokenizer();
     stage(
         3,
         "pixel-tokenizer",
@@ -221,7 +222,7 @@ public final class DemoStage {
                     Math.min(b.probeTrain(), 2_000),
                     seed,
                     pixDir)));
-    pretrain(5, "pretrain-pixel", pixDir, b, seed, run, times);
+    pretrain(5, RunLayout.PRETRAIN_PIXEL, pixDir, b, seed, run, times);
   }
 
   /** MIM against the tokenizer in {@code tokDir}, into {@code run/name}, resuming if started. */
@@ -239,7 +240,7 @@ public final class DemoStage {
         name,
         times,
         run,
-        done(dir.resolve("backbone").resolve(Pretrainer.BACKBONE_FILE)),
+        done(RunLayout.backbone(dir).resolve(Pretrainer.BACKBONE_FILE)),
         () ->
             PretrainStage.run(
                 new PretrainStage.Options(
@@ -257,7 +258,7 @@ public final class DemoStage {
                     false,
                     seed,
                     dir,
-                    PretrainStage.latestCheckpoint(dir).isPresent())));
+                    RunLayout.latestCheckpoint(dir).isPresent())));
   }
 
   private static Thread thread(Runnable r) {

@@ -1,17 +1,15 @@
 package org.beit4j.pipeline;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
+import org.beit4j.io.RunLayout;
 import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.pretrain.StepMetrics;
@@ -31,8 +29,6 @@ public final class PretrainStage {
   }
 
   private static final Logger log = LoggerFactory.getLogger(PretrainStage.class);
-  private static final String FINAL = "final";
-  private static final String BACKBONE = "backbone";
 
   /**
    * What to train.
@@ -114,7 +110,7 @@ public final class PretrainStage {
     VisualTokenizer tok = Artefacts.tokenizer(o.tokenizer());
     PretrainConfig config = config(o, tok.codebookSize());
     OutputDir.check(o.out(), estimateBytes(config), "the pretraining run");
-    Optional<Path> latest = latestCheckpoint(o.out());
+    Optional<Path> latest = RunLayout.latestCheckpoint(o.out());
     Pretrainer trainer;
     if (o.resume()) {
       Path ckpt =
@@ -141,7 +137,7 @@ public final class PretrainStage {
     if (trainer.stepsDone() < config.totalSteps()) {
       done = train(trainer, o);
     }
-    Path backbone = o.out().resolve(BACKBONE);
+    Path backbone = RunLayout.backbone(o.out());
     if (trainer.stepsDone() == config.totalSteps() && !Files.isDirectory(backbone)) {
       trainer.exportBackbone(backbone); // a run that stopped between final/ and backbone/
     }
@@ -175,23 +171,6 @@ public final class PretrainStage {
               + ". Resume with the flags of the original run, or start a new run with another"
               + " --out",
           e);
-    }
-  }
-
-  /** {@code out/final} if it exists, else the newest {@code out/checkpoint-*}. */
-  public static Optional<Path> latestCheckpoint(Path out) {
-    if (Files.isDirectory(out.resolve(FINAL))) {
-      return Optional.of(out.resolve(FINAL));
-    }
-    if (!Files.isDirectory(out)) {
-      return Optional.empty();
-    }
-    try (Stream<Path> s = Files.list(out)) {
-      return s.filter(Files::isDirectory)
-          .filter(p -> p.getFileName().toString().startsWith("checkpoint-"))
-          .max(Path::compareTo);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + out, e);
     }
   }
 

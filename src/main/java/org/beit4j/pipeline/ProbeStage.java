@@ -18,6 +18,7 @@ import org.beit4j.eval.FrozenEvalConfig;
 import org.beit4j.eval.FrozenEvaluation;
 import org.beit4j.eval.ProbeResult;
 import org.beit4j.eval.ResultsTable;
+import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.teacher.CnnTeacher;
@@ -329,7 +330,7 @@ public final class ProbeStage {
    * two tokenizers: how much class information each MIM target carries.
    */
   static List<Source> demoSources(Path run, String teacherNote) {
-    Path backbone = run.resolve("pretrain").resolve("backbone");
+    Path backbone = RunLayout.backbone(new RunLayout(run).pretrain());
     List<Source> s = new ArrayList<>();
     s.add(new Source("(a) pixels", Kind.PIXELS, null, "raw pixels, flattened (784)"));
     s.add(
@@ -342,7 +343,7 @@ public final class ProbeStage {
         new Source(
             "(c) teacher",
             Kind.TEACHER,
-            run.resolve("teacher"),
+            new RunLayout(run).teacher(),
             "the teacher's own patch features, mean-pooled; " + teacherNote));
     s.add(
         new Source(
@@ -354,20 +355,20 @@ public final class ProbeStage {
         new Source(
             "(e) pixel tokens",
             Kind.BACKBONE,
-            run.resolve("pretrain-pixel").resolve("backbone"),
+            RunLayout.backbone(new RunLayout(run).pretrainPixel()),
             "same MIM and [CLS] head on k-means codes of raw 4x4 patches (BEiT v1-like)"));
     s.add(
         new Source(
             "(f) VQ-KD words",
             Kind.TOKENS,
-            run.resolve("tokenizer"),
+            new RunLayout(run).tokenizer(),
             "no backbone: the histogram of each image's VQ-KD codes, the targets (d) learns to"
                 + " predict"));
     s.add(
         new Source(
             "(g) pixel words",
             Kind.TOKENS,
-            run.resolve("pixel-tokenizer"),
+            new RunLayout(run).pixelTokenizer(),
             "no backbone: the histogram of each image's pixel k-means codes, the targets of (e)"));
     return s;
   }

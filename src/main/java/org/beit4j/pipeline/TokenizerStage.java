@@ -11,6 +11,7 @@ import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.MetricsCsv;
+import org.beit4j.io.RunLayout;
 import org.beit4j.quantizer.CodebookHealth;
 import org.beit4j.teacher.Teacher;
 import org.beit4j.tokenizer.VisualTokenizer;
@@ -157,7 +158,7 @@ public final class TokenizerStage {
       VqKdTokenizer tok = VqKdTokenizer.train(config, teacher, train, data.description());
       VqKdTokenizer.Evaluation e = tok.evaluate(eval, teacher);
       tok.save(o.out());
-      writeMetrics(o.out().resolve("metrics.csv"), tok.history());
+      writeMetrics(RunLayout.metrics(o.out()), tok.history());
       return new Result(o.out(), tok, e.health(), e.cosine(), tok.history(), 0);
     }
   }

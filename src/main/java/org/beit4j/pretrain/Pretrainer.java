@@ -9,13 +9,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.stream.Stream;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.TwoViewTransform;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.MetricsCsv;
 import org.beit4j.io.Provenance;
+import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.train.AdamW;
@@ -261,7 +261,7 @@ public final class Pretrainer {
     MetricsCsv csv =
         runDir == null
             ? null
-            : MetricsCsv.open(runDir.resolve("metrics.csv"), StepMetrics.HEADER, step);
+            : MetricsCsv.open(RunLayout.metrics(runDir), StepMetrics.HEADER, step);
     String label = runDir == null ? "pretrain" : String.valueOf(runDir.getFileName());
     try (ProgressBar bar = new ProgressBar(label, until - step, "img")) {
       while (step < until) {
@@ -284,7 +284,7 @@ public final class Pretrainer {
             && config.run().checkpointEvery() > 0
             && step % config.run().checkpointEvery() == 0
             && step < config.totalSteps()) {
-          checkpoint(runDir.resolve(String.format("checkpoint-%08d", step)));
+          checkpoint(RunLayout.checkpoint(runDir, step));
           prune();
         }
       }
@@ -294,8 +294,8 @@ public final class Pretrainer {
       }
     }
     if (runDir != null && step == config.totalSteps()) {
-      checkpoint(runDir.resolve("final"));
-      exportBackbone(runDir.resolve("backbone"));
+      checkpoint(RunLayout.finalCheckpoint(runDir));
+      exportBackbone(RunLayout.backbone(runDir));
     }
     return done;
   }
@@ -311,13 +311,12 @@ public final class Pretrainer {
   }
 
   private void prune() {
-    try (Stream<Path> s = Files.list(runDir)) {
-      List<Path> old =
-          s.filter(p -> p.getFileName().toString().startsWith("checkpoint-")).sorted().toList();
+    try {
+      List<Path> old = RunLayout.checkpoints(runDir);
       for (int i = 0; i < old.size() - KEEP_CHECKPOINTS; i++) {
         AtomicFiles.deleteRecursively(old.get(i));
       }
-    } catch (IOException e) {
+    } catch (IOException | UncheckedIOException e) {
       log.warn("could not prune old checkpoints in {}: {}", runDir, e.toString());
     }
   }

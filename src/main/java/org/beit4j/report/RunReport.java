@@ -14,6 +14,7 @@ import org.beit4j.data.FashionMnist;
 import org.beit4j.data.Image;
 import org.beit4j.data.ImageDataset;
 import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.RunLayout;
 import org.beit4j.pretrain.BlockMasking;
 import org.beit4j.pretrain.MimPredictions;
 import org.beit4j.pretrain.PretrainModel;
@@ -49,7 +50,12 @@ public final class RunReport {
   private static final Logger log = LoggerFactory.getLogger(RunReport.class);
 
   /** The report's folder inside the run directory and its Markdown file. */
-  public static final String FOLDER = "report";
+  public static final String FOLDER = RunLayout.REPORT;
+
+  private static final String TOKENIZER_METRICS = RunLayout.TOKENIZER + "/" + RunLayout.METRICS;
+  private static final String PRETRAIN_FINAL = RunLayout.PRETRAIN + "/" + RunLayout.FINAL;
+  private static final String PRETRAIN_PIXEL_FINAL =
+      RunLayout.PRETRAIN_PIXEL + "/" + RunLayout.FINAL;
 
   public static final String FILE = "report.md";
 
@@ -125,12 +131,12 @@ public final class RunReport {
   private void stages() {
     doc.line("| stage | folder | present |").line("| --- | --- | --- |");
     String[][] stages = {
-      {"teacher", "teacher"},
-      {"VQ-KD tokenizer", "tokenizer"},
-      {"pixel k-means tokenizer", "pixel-tokenizer"},
-      {"pretraining (VQ-KD targets)", "pretrain"},
-      {"pretraining (pixel targets)", "pretrain-pixel"},
-      {"evaluation", "eval"}
+      {"teacher", RunLayout.TEACHER},
+      {"VQ-KD tokenizer", RunLayout.TOKENIZER},
+      {"pixel k-means tokenizer", RunLayout.PIXEL_TOKENIZER},
+      {"pretraining (VQ-KD targets)", RunLayout.PRETRAIN},
+      {"pretraining (pixel targets)", RunLayout.PRETRAIN_PIXEL},
+      {"evaluation", RunLayout.EVAL}
     };
     for (String[] s : stages) {
       boolean present = Files.isDirectory(run.resolve(s[1]));
@@ -141,14 +147,12 @@ public final class RunReport {
 
   private void tokenizer() {
     doc.heading(2, "VQ-KD tokenizer");
-    RunSections.provenance(run, doc, "tokenizer");
-    if (doc.require("Tokenizer training curves", "tokenizer/metrics.csv")) {
+    RunSections.provenance(run, doc, RunLayout.TOKENIZER);
+    if (doc.require("Tokenizer training curves", TOKENIZER_METRICS)) {
       doc.figure(
           "tokenizer-curves.png",
           "Tokenizer training: distillation loss, cosine to the teacher, codes used, perplexity",
-          () ->
-              CurveFigures.tokenizerCurves(
-                  MetricsTable.read(run.resolve("tokenizer/metrics.csv"))));
+          () -> CurveFigures.tokenizerCurves(MetricsTable.read(run.resolve(TOKENIZER_METRICS))));
     }
     VqKdTokenizer tok = vqkd("Codebook usage and token maps");
     if (tok == null) {
@@ -201,13 +205,13 @@ public final class RunReport {
     doc.heading(2, "Masked image modelling");
     Map<String, MetricsTable> runs = new LinkedHashMap<>();
     String[][] dirs = {
-      {"pretrain", "VQ-KD targets"},
-      {"pretrain-pixel", "pixel k-means targets"}
+      {RunLayout.PRETRAIN, "VQ-KD targets"},
+      {RunLayout.PRETRAIN_PIXEL, "pixel k-means targets"}
     };
     for (String[] d : dirs) {
-      if (doc.require("Pretraining curves of `" + d[0] + "`", d[0] + "/metrics.csv")) {
+      if (doc.require("Pretraining curves of `" + d[0] + "`", d[0] + "/" + RunLayout.METRICS)) {
         try {
-          MetricsTable t = MetricsTable.read(run.resolve(d[0]).resolve("metrics.csv"));
+          MetricsTable t = MetricsTable.read(RunLayout.metrics(run.resolve(d[0])));
           for (String c : List.of("step", "mimLoss", "clsLoss", "mimAcc", "clsAcc")) {
             if (t.has(c)) {
               t.numbers(c); // every cell the figures and the table use must parse
@@ -230,20 +234,20 @@ public final class RunReport {
           () -> Charts.toImage(CurveFigures.pretrainAccuracy(runs), 800, 400));
       RunSections.lastSteps(runs, doc);
     }
-    if (doc.require("Masked patches with predicted tokens (VQ-KD)", "pretrain/final")) {
+    if (doc.require("Masked patches with predicted tokens (VQ-KD)", PRETRAIN_FINAL)) {
       VqKdTokenizer tok = vqkd("Masked patches with predicted tokens (VQ-KD)");
       if (tok != null) {
-        predictions("VQ-KD", "mim-predictions.png", run.resolve("pretrain/final"), tok);
+        predictions("VQ-KD", "mim-predictions.png", run.resolve(PRETRAIN_FINAL), tok);
       }
     }
     if (doc.require(
         "Masked patches with predicted tokens (pixel targets)",
-        "pretrain-pixel/final",
-        "pixel-tokenizer")) {
+        PRETRAIN_PIXEL_FINAL,
+        RunLayout.PIXEL_TOKENIZER)) {
       try {
-        PixelKMeansTokenizer pix = PixelKMeansTokenizer.load(run.resolve("pixel-tokenizer"));
+        PixelKMeansTokenizer pix = PixelKMeansTokenizer.load(new RunLayout(run).pixelTokenizer());
         predictions(
-            "pixel k-means", "mim-predictions-pixel.png", run.resolve("pretrain-pixel/final"), pix);
+            "pixel k-means", "mim-predictions-pixel.png", run.resolve(PRETRAIN_PIXEL_FINAL), pix);
       } catch (RuntimeException e) {
         doc.skip("Masked patches with predicted tokens (pixel targets)", ReportDocument.message(e));
       }
@@ -306,11 +310,11 @@ public final class RunReport {
   }
 
   private VqKdTokenizer vqkd(String what) {
-    if (!doc.require(what, "tokenizer")) {
+    if (!doc.require(what, RunLayout.TOKENIZER)) {
       return null;
     }
     try {
-      return VqKdTokenizer.load(run.resolve("tokenizer"));
+      return VqKdTokenizer.load(new RunLayout(run).tokenizer());
     } catch (RuntimeException e) {
       doc.skip(what, "the tokenizer could not be loaded: " + ReportDocument.message(e));
       return null;

@@ -11,11 +11,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.beit4j.eval.ResultsTable;
 import org.beit4j.io.Provenance;
+import org.beit4j.io.RunLayout;
 import org.beit4j.viz.Charts;
 
 /** The report's text sections read from provenance files and tables (no model is loaded here). */
 final class RunSections {
+
+  private static final String RESULTS_MD = RunLayout.EVAL + "/" + ResultsTable.MD_FILE;
+  private static final String RESULTS_CSV = RunLayout.EVAL + "/" + ResultsTable.CSV_FILE;
 
   /** Provenance keys that hold a duration. */
   static final Pattern TIME_KEY = Pattern.compile("(?i).*(seconds|minutes|wall|duration).*");
@@ -24,7 +29,7 @@ final class RunSections {
 
   static void teacher(Path run, ReportDocument doc) {
     doc.heading(2, "Teacher");
-    Provenance p = provenance(run, doc, "teacher");
+    Provenance p = provenance(run, doc, RunLayout.TEACHER);
     if (p == null) {
       return;
     }
@@ -111,23 +116,20 @@ final class RunSections {
 
   static void results(Path run, ReportDocument doc) {
     doc.heading(2, "Results");
-    if (doc.require("Results table", "eval/results.md")) {
+    if (doc.require("Results table", RESULTS_MD)) {
       try {
-        doc.paragraph(
-            Files.readString(run.resolve("eval/results.md"), StandardCharsets.UTF_8).strip());
+        doc.paragraph(Files.readString(run.resolve(RESULTS_MD), StandardCharsets.UTF_8).strip());
       } catch (IOException e) {
         doc.skip("Results table", "could not read `eval/results.md`: " + e.getMessage());
       }
     }
-    if (doc.require("Results chart", "eval/results.csv")) {
+    if (doc.require("Results chart", RESULTS_CSV)) {
       doc.figure(
           "results.png",
           "Linear-probe, k-NN and (where run) fine-tuning top-1 accuracy per feature extractor",
           () ->
               Charts.toImage(
-                  CurveFigures.results(MetricsTable.read(run.resolve("eval/results.csv"))),
-                  800,
-                  400));
+                  CurveFigures.results(MetricsTable.read(run.resolve(RESULTS_CSV))), 800, 400));
     }
   }
 
@@ -156,7 +158,7 @@ final class RunSections {
         // a damaged provenance file is reported in its own section
       }
     }
-    Path csv = run.resolve("tokenizer/metrics.csv");
+    Path csv = RunLayout.metrics(new RunLayout(run).tokenizer());
     if (Files.isRegularFile(csv)) {
       try {
         MetricsTable t = MetricsTable.read(csv);
@@ -194,7 +196,7 @@ final class RunSections {
           .filter(
               d ->
                   Arrays.stream(run.relativize(d).toString().split("/"))
-                      .noneMatch(n -> n.startsWith(".") || n.startsWith("checkpoint-")))
+                      .noneMatch(n -> n.startsWith(".") || RunLayout.isCheckpoint(n)))
           .sorted()
           .toList();
     } catch (IOException e) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.beit4j.config.VitConfig;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Provenance;
+import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.pipeline.Artefacts;
 import org.beit4j.pipeline.PretrainStage;
@@ -202,7 +203,7 @@ class CliChainTest {
     assertTrue(Files.isRegularFile(pre.resolve("backbone").resolve(Pretrainer.BACKBONE_FILE)));
     assertEquals(
         List.of(),
-        PretrainStage.latestCheckpoint(pre).stream()
+        RunLayout.latestCheckpoint(pre).stream()
             .filter(c -> !c.getFileName().toString().equals("final"))
             .toList());
   }
