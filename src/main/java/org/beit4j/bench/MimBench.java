@@ -43,13 +43,15 @@ public record MimBench(String name, String description, PretrainConfig config)
 
   @Override
   public int batch() {
-    return config.batchSize();
+    return config.run().batchSize();
   }
 
-  /** {@code config.replicas()}, or the JVM's default for 0 (what {@link Pretrainer} builds). */
+  /**
+   * {@code config.run().replicas()}, or the JVM's default for 0 (what {@link Pretrainer} builds).
+   */
   @Override
   public int replicas() {
-    return Replicas.resolve(config.replicas());
+    return Replicas.resolve(config.run().replicas());
   }
 
   @Override

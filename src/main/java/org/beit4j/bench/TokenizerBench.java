@@ -47,7 +47,7 @@ public record TokenizerBench(String name, VqKdConfig config, CnnTeacherConfig te
 
   @Override
   public int batch() {
-    return config.batchSize();
+    return config.run().batchSize();
   }
 
   @Override
@@ -83,7 +83,7 @@ public record TokenizerBench(String name, VqKdConfig config, CnnTeacherConfig te
             LoaderConfig.of(batch()).withSeed(BenchData.SEED));
     List<Double> ms = new ArrayList<>();
     VqKdTokenizer.train(
-        config.withSteps(steps).withLogEvery(1),
+        config.withRun(r -> r.withSteps(steps).withLogEvery(1)),
         t,
         it,
         "bench",

@@ -51,7 +51,8 @@ class BenchSuiteTest {
   void everyStageRunsOnTinyModels() {
     VitConfig vit = VitConfig.test();
     CnnTeacherConfig teacher = CnnTeacherConfig.test();
-    VqKdConfig vq = VqKdConfig.test().withTeacherDim(teacher.featureDim()).withBatchSize(4);
+    VqKdConfig vq =
+        VqKdConfig.test().withTeacherDim(teacher.featureDim()).withRun(r -> r.withBatchSize(4));
     List<StageBench> stages =
         List.of(
             new ClassifierBench("classifier", "", vit, 4),
