@@ -1,0 +1,433 @@
+package org.beit4j.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.beit4j.Beit4j;
+import org.beit4j.config.VitConfig;
+import org.beit4j.nn.Attention;
+import org.beit4j.nn.Block;
+import org.beit4j.nn.Embeddings;
+import org.beit4j.nn.Init;
+import org.beit4j.nn.Layers;
+import org.beit4j.nn.RelativePositionBias;
+import org.beit4j.nn.VisionTransformer;
+import org.beit4j.nn.Vit;
+import org.beit4j.pretrain.ClsHead;
+import org.beit4j.pretrain.Mim;
+import org.beit4j.pretrain.PretrainConfig;
+import org.beit4j.pretrain.PretrainModel;
+import org.beit4j.train.AdamW;
+import org.beit4j.train.WarmupCosineSchedule;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Per-op profile of one training step (issue 14, part 2): the ViT classifier step of {@link
+ * VitBenchmark} and the MIM + [CLS] pretraining step ({@link PretrainModel#fitPass} + {@link
+ * AdamW}, as {@code Pretrainer.step} runs it).
+ *
+ * <p>Each op is attributed to the graph-building method that made it: the graph is built a second
+ * time by the same public methods in the same order, recording which op names each call added
+ * (SameDiff names ops deterministically), and the two op lists are checked to be identical. A
+ * backward op is attributed to the forward op whose output gradient it consumes.
+ *
+ * <pre>
+ * java -Dorg.nd4j.autodiff.samediff=false -cp ... org.beit4j.bench.StepProfile CASE [warmup] [steps] [out.md]
+ * CASE: vit | mim-demo | mim-8192
+ * </pre>
+ */
+public final class StepProfile {
+
+  static {
+    Beit4j.init();
+  }
+
+  /** A built step: the graph, what one step runs, and each forward op's region. */
+  record Built(String name, SameDiff sd, Runnable step, Map<String, String> regions) {}
+
+  private StepProfile() {}
+
+  public static void main(String[] args) {
+    String which = args.length > 0 ? args[0] : "vit";
+    int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int steps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path out = args.length > 3 ? Path.of(args[3]) : null;
+    Built b = build(which);
+    String report = profile(b, warmup, steps);
+    System.out.print(report);
+    if (out != null) {
+      try {
+        Files.writeString(
+            out, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** The named case. */
+  static Built build(String which) {
+    return switch (which) {
+      case "vit" -> classifier(VitConfig.mnist(), 64);
+      case "mim-demo" -> mim("mim-demo (ViT 28/4 D96 L4 h3, codebook 64, batch 64, [CLS] head)",
+          VitConfig.mnist().withDepth(4).withWidth(96).withHeads(3), 64, 64);
+      case "mim-8192" -> mim("mim-8192 (ViT 32/4 D192 L6 h3, 1 channel, codebook 8192, batch 64,"
+          + " [CLS] head)", VitConfig.mnist().withImageSize(32), 8192, 64);
+      default -> throw new IllegalArgumentException("unknown case " + which);
+    };
+  }
+
+  // ---- the cases -------------------------------------------------------------------------------
+
+  /** {@link VitBenchmark}'s step: {@code VisionTransformer.fit} on random images. */
+  static Built classifier(VitConfig cfg, int batch) {
+    int classes = 10;
+    VisionTransformer vit = VisionTransformer.build(cfg, 1L, classes).configureTraining(1e-4);
+    INDArray images =
+        Nd4j.rand(DataType.FLOAT, batch, cfg.channels(), cfg.imageSize(), cfg.imageSize());
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, batch, classes);
+    for (int i = 0; i < batch; i++) {
+      labels.putScalar(i, i % classes, 1f);
+    }
+    MultiDataSet data = new MultiDataSet(images, labels);
+    Map<String, String> regions = classifierRegions(cfg, classes);
+    check(vit.sameDiff(), regions);
+    return new Built(
+        "vit (ViT 28/4 D192 L6 h3 classifier, batch 64, sd.fit with Adam)",
+        vit.sameDiff(),
+        () -> vit.fit(data),
+        regions);
+  }
+
+  /** {@code Pretrainer.step} without the tokenizer: fitPass then AdamW on fixed batch. */
+  static Built mim(String name, VitConfig vit, int codebook, int batch) {
+    PretrainConfig config = PretrainConfig.of(vit, codebook, 1000, batch);
+    PretrainModel model = PretrainModel.build(config, DataType.FLOAT);
+    int n = vit.numPatches();
+    INDArray images =
+        Nd4j.rand(DataType.FLOAT, batch, vit.channels(), vit.imageSize(), vit.imageSize());
+    INDArray mask = Nd4j.rand(DataType.FLOAT, batch, n).lt(0.4).castTo(DataType.FLOAT);
+    INDArray codes = Nd4j.rand(DataType.FLOAT, batch, n).muli(codebook).castTo(DataType.INT);
+    PretrainModel.Batch data = new PretrainModel.Batch(images, mask, codes);
+    AdamW adamw =
+        new AdamW(
+            new WarmupCosineSchedule(
+                config.learningRate(),
+                config.minLearningRate(),
+                config.warmupSteps(),
+                config.totalSteps()),
+            config.weightDecay(),
+            config.beta1(),
+            config.beta2(),
+            config.epsilon(),
+            config.clipNorm(),
+            AdamW::beitDecay);
+    Map<String, String> regions = mimRegions(config);
+    check(model.sameDiff(), regions);
+    Runnable step =
+        () -> {
+          PretrainModel.Pass pass = model.fitPass(data);
+          Map<String, INDArray> params = new LinkedHashMap<>();
+          for (String p : model.parameterNames()) {
+            params.put(p, model.parameter(p));
+          }
+          adamw.step(params, pass.gradients());
+        };
+    return new Built(name, model.sameDiff(), step, regions);
+  }
+
+  // ---- regions: the same graph rebuilt call by call --------------------------------------------
+
+  /** Records which ops each building call adds. */
+  static final class Tagger {
+    final SameDiff sd = SameDiff.create();
+    final Map<String, String> regions = new LinkedHashMap<>();
+
+    void tag(String region) {
+      for (String op : sd.getOps().keySet()) {
+        regions.putIfAbsent(op, region);
+      }
+    }
+  }
+
+  /** One pre-norm block as {@link Block#block} builds it, tagged by part. */
+  static SDVariable block(
+      Tagger t, String prefix, String scope, Init init, VitConfig cfg, SDVariable x,
+      SDVariable bias) {
+    SameDiff sd = t.sd;
+    int d = cfg.width();
+    SDVariable a = Layers.layerNorm(sd, scope + "/norm1", init, x, d, 3);
+    t.tag(prefix + "layernorm");
+    a = Attention.selfAttention(sd, scope + "/attn", init, cfg, a, bias);
+    t.tag(prefix + "attention");
+    x = x.add(Block.layerScale(sd, scope + "/ls1", init, cfg, a));
+    t.tag(prefix + "layerscale+residual");
+    SDVariable m = Layers.layerNorm(sd, scope + "/norm2", init, x, d, 3);
+    t.tag(prefix + "layernorm");
+    m = Block.mlp(sd, scope + "/mlp", init, cfg, m);
+    t.tag(prefix + "mlp");
+    x = x.add(Block.layerScale(sd, scope + "/ls2", init, cfg, m));
+    t.tag(prefix + "layerscale+residual");
+    return x;
+  }
+
+  static Map<String, String> classifierRegions(VitConfig cfg, int classes) {
+    Tagger t = new Tagger();
+    SameDiff sd = t.sd;
+    Init init = new Init(1L, DataType.FLOAT);
+    SDVariable images =
+        sd.placeHolder(
+            VisionTransformer.IMAGES, DataType.FLOAT, -1, cfg.channels(), cfg.imageSize(),
+            cfg.imageSize());
+    SDVariable p = Vit.patchEmbed(sd, "vit", init, cfg, images);
+    t.tag("patch-embed");
+    SDVariable x = Embeddings.prependCls(sd, "vit/embed", init, cfg, p);
+    t.tag("cls-token+pos");
+    SDVariable bias = RelativePositionBias.bias(sd, "vit/relpos", init, cfg);
+    t.tag("relpos-bias");
+    for (int l = 0; l < cfg.depth(); l++) {
+      x = block(t, "block/", "vit/block" + l, init, cfg, x, bias);
+    }
+    SDVariable f = Vit.norm(sd, "vit", init, cfg, x);
+    sd.identity(VisionTransformer.FEATURES, f);
+    t.tag("final-norm");
+    SDVariable pooled = Vit.poolCls(sd, cfg, f);
+    sd.identity(VisionTransformer.POOLED, pooled);
+    sd.identity(VisionTransformer.LOGITS, Vit.head(sd, "vit", init, cfg, pooled, classes));
+    t.tag("pool+head");
+    SDVariable labels = sd.placeHolder(VisionTransformer.LABELS, DataType.FLOAT, -1, classes);
+    SDVariable logProb = sd.nn().logSoftmax(sd.getVariable(VisionTransformer.LOGITS));
+    sd.mean(sd.sum(labels.mul(logProb), 1)).neg(VisionTransformer.LOSS);
+    t.tag("loss");
+    return t.regions;
+  }
+
+  static Map<String, String> mimRegions(PretrainConfig config) {
+    Tagger t = new Tagger();
+    SameDiff sd = t.sd;
+    VitConfig cfg = config.vit();
+    int n = cfg.numPatches();
+    int d = cfg.width();
+    int k = config.codebookSize();
+    DataType dt = DataType.FLOAT;
+    Init init = new Init(config.seed(), dt);
+    SDVariable images =
+        sd.placeHolder(PretrainModel.IMAGES, dt, -1, cfg.channels(), cfg.imageSize(),
+            cfg.imageSize());
+    SDVariable mask = sd.placeHolder(PretrainModel.MASK, dt, -1, n);
+    SDVariable codes = sd.placeHolder(PretrainModel.CODES, DataType.INT, -1, n);
+    SDVariable weightMim = sd.constant("pretrain/weightmim", Nd4j.scalar(dt, 1.0));
+    SDVariable weightCls = sd.constant("pretrain/weightcls", Nd4j.scalar(dt, 1.0));
+    SDVariable patches = Vit.patchEmbed(sd, "vit", init, cfg, images);
+    t.tag("patch-embed");
+    SDVariable masked = Mim.maskBlend(sd, PretrainModel.MASK_SCOPE, init, patches, mask, n, d);
+    t.tag("mask-blend");
+    SDVariable x = Embeddings.prependCls(sd, "vit/embed", init, cfg, masked);
+    t.tag("cls-token+pos");
+    SDVariable bias = RelativePositionBias.bias(sd, "vit/relpos", init, cfg);
+    t.tag("relpos-bias");
+    List<SDVariable> layers = new ArrayList<>();
+    for (int l = 0; l < cfg.depth(); l++) {
+      x = block(t, "block/", "vit/block" + l, init, cfg, x, bias);
+      layers.add(x);
+    }
+    SDVariable last = layers.get(cfg.depth() - 1);
+    SDVariable out = Vit.norm(sd, "vit", init, cfg, last);
+    t.tag("final-norm");
+    SDVariable targets = sd.reshape(sd.oneHot(codes, k, -1, 1.0, 0.0, dt), -1, k);
+    t.tag("mim/one-hot-targets");
+    SDVariable logits =
+        Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, out), d, k);
+    sd.identity(PretrainModel.MIM_LOGITS, logits);
+    t.tag("mim/head-logits");
+    SDVariable mimLoss =
+        Mim.maskedCrossEntropy(sd, logits, targets, mask).rename(PretrainModel.MIM_LOSS);
+    t.tag("mim/cross-entropy");
+    Mim.maskedAccuracy(sd, logits, codes, mask).rename(PretrainModel.MIM_ACC);
+    t.tag("mim/accuracy");
+    SDVariable loss = mimLoss.mul(weightMim);
+    t.tag("loss");
+    if (config.clsHead()) {
+      SDVariable s = ClsHead.sequence(sd, cfg, last, layers.get(config.clsHeadLayer() - 1));
+      t.tag("clshead/sequence");
+      for (int j = 0; j < config.clsHeadDepth(); j++) {
+        s = block(t, "clshead/", PretrainModel.CLS_SCOPE + "/block" + j, init, cfg, s, bias);
+      }
+      s = ClsHead.sharedNorm(sd, "vit", s);
+      t.tag("clshead/shared-norm");
+      SDVariable clsLogits =
+          Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, s), d, k);
+      t.tag("clshead/head-logits");
+      SDVariable clsLoss =
+          Mim.maskedCrossEntropy(sd, clsLogits, targets, mask).rename(PretrainModel.CLS_LOSS);
+      t.tag("clshead/cross-entropy");
+      Mim.maskedAccuracy(sd, clsLogits, codes, mask).rename(PretrainModel.CLS_ACC);
+      t.tag("clshead/accuracy");
+      loss = loss.add(clsLoss.mul(weightCls));
+    }
+    loss.rename(PretrainModel.LOSS);
+    loss.mul("pretrain/lossreadout", 1.0);
+    t.tag("loss");
+    return t.regions;
+  }
+
+  /** Fails unless the rebuilt graph has exactly the real graph's ops, in order, of equal types. */
+  static void check(SameDiff real, Map<String, String> regions) {
+    List<String> a = new ArrayList<>(real.getOps().keySet());
+    List<String> b = new ArrayList<>(regions.keySet());
+    if (!a.equals(b)) {
+      throw new IllegalStateException(
+          "rebuilt graph differs: " + a.size() + " vs " + b.size() + " ops; first real "
+              + a.subList(0, Math.min(5, a.size())) + ", rebuilt "
+              + b.subList(0, Math.min(5, b.size())));
+    }
+  }
+
+  // ---- profiling -------------------------------------------------------------------------------
+
+  /** Runs warm-up then timed steps and returns the Markdown report of the timed ones. */
+  static String profile(Built b, int warmup, int steps) {
+    SameDiff sd = b.sd();
+    Set<String> forward = Set.copyOf(sd.getOps().keySet());
+    Map<String, String> varRegion = new HashMap<>();
+    for (var e : sd.getOps().entrySet()) {
+      for (String o : e.getValue().getOutputsOfOp()) {
+        varRegion.put(o, b.regions().get(e.getKey()));
+      }
+    }
+    // backward ops: resolved on first sight from their inputs, then cached
+    Map<String, String> opRegion = new HashMap<>(b.regions());
+    OpTimer timer = new OpTimer(forward, op -> opRegion.get(op));
+    sd.addListeners(timer);
+    for (int i = 0; i < warmup; i++) {
+      b.step().run();
+    }
+    // attribute backward ops (the gradient graph exists now)
+    SameDiff grad = sd.getFunction("grad");
+    if (grad != null) {
+      for (var e : grad.getOps().entrySet()) {
+        if (opRegion.containsKey(e.getKey())) {
+          continue;
+        }
+        opRegion.put(e.getKey(), backwardRegion(e.getValue().getInputsToOp(), varRegion));
+      }
+    }
+    timer.recording(true);
+    long[] wall = new long[steps];
+    for (int i = 0; i < steps; i++) {
+      timer.stepStart();
+      long t0 = System.nanoTime();
+      b.step().run();
+      wall[i] = System.nanoTime() - t0;
+      timer.stepEnd();
+    }
+    sd.getListeners().remove(timer);
+    return report(b, timer, wall, forward.size(), grad == null ? -1 : grad.getOps().size());
+  }
+
+  /** Region of a backward op: that of the forward value whose gradient it takes in. */
+  static String backwardRegion(List<String> inputs, Map<String, String> varRegion) {
+    if (inputs == null) {
+      return null;
+    }
+    for (String in : inputs) {
+      if (in.endsWith("-grad")) {
+        String r = varRegion.get(in.substring(0, in.length() - 5));
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    for (String in : inputs) {
+      String r = varRegion.get(in);
+      if (r != null) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  static String report(Built b, OpTimer timer, long[] wall, int forwardOps, int gradOps) {
+    int steps = wall.length;
+    long wallSum = 0;
+    for (long w : wall) {
+      wallSum += w;
+    }
+    long fwd = timer.forward().nanos;
+    long bwd = timer.backward().nanos;
+    long ops = fwd + bwd;
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "%n### %s%n%n", b.name()));
+    s.append(String.format(Locale.ROOT,
+        "OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s; %d timed steps after warm-up.%n%n",
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+        System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"), steps));
+    s.append("| measure | value |\n| --- | ---: |\n");
+    s.append(row("step wall ms (mean)", wallSum / 1e6 / steps));
+    StringBuilder each = new StringBuilder();
+    for (long w : wall) {
+      each.append(each.length() == 0 ? "" : ", ").append(Math.round(w / 1e6));
+    }
+    s.append("| step wall ms, each | ").append(each).append(" |\n");
+    s.append(row("op executions per step, forward", (double) timer.forward().count / steps));
+    s.append(row("op executions per step, backward", (double) timer.backward().count / steps));
+    s.append(row("ops in forward graph / in gradient graph", forwardOps + " / " + gradOps));
+    s.append(row("time in ops, share of step", pct(ops, wallSum)));
+    s.append(row("  forward ops, share of step", pct(fwd, wallSum)));
+    s.append(row("  backward ops, share of step", pct(bwd, wallSum)));
+    s.append(row("outside ops, share of step", pct(wallSum - ops, wallSum)));
+    s.append(row("  between first and last op (session gaps)",
+        pct(timer.spanNanos() - ops, wallSum)));
+    s.append(row("  before first / after last op (fit setup, updater, AdamW)",
+        pct(wallSum - timer.spanNanos(), wallSum)));
+    s.append(row("mean gap between ops, ms",
+        (timer.spanNanos() - ops) / 1e6
+            / Math.max(1, timer.forward().count + timer.backward().count)));
+    s.append("\nTop 20 op types (F forward, B backward):\n\n");
+    s.append(table(timer.byType(), steps, wallSum, 20, "op type"));
+    s.append("\nBy graph-building region (top 25):\n\n");
+    s.append(table(timer.byRegion(), steps, wallSum, 25, "region"));
+    s.append("\nBy region and op type (top 30):\n\n");
+    s.append(table(timer.byRegionType(), steps, wallSum, 30, "region : op type"));
+    return s.toString();
+  }
+
+  static String row(String k, Object v) {
+    String value =
+        v instanceof Double d ? String.format(Locale.ROOT, "%.1f", d) : String.valueOf(v);
+    return "| " + k + " | " + value + " |\n";
+  }
+
+  static String pct(long part, long whole) {
+    return String.format(Locale.ROOT, "%.1f %%", 100.0 * part / whole);
+  }
+
+  static String table(Map<String, OpTimer.Acc> m, int steps, long wallSum, int top, String what) {
+    StringBuilder s = new StringBuilder();
+    s.append("| ").append(what).append(" | calls/step | ms/step | share of step |\n");
+    s.append("| --- | ---: | ---: | ---: |\n");
+    m.entrySet().stream()
+        .sorted((x, y) -> Long.compare(y.getValue().nanos, x.getValue().nanos))
+        .limit(top)
+        .forEach(
+            e ->
+                s.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %s |%n", e.getKey(),
+                    (double) e.getValue().count / steps, e.getValue().nanos / 1e6 / steps,
+                    pct(e.getValue().nanos, wallSum))));
+    return s.toString();
+  }
+}
