@@ -81,12 +81,17 @@ public final class StepProfile {
 
   /** The named case. */
   static Built build(String which) {
+    return build(which, 64);
+  }
+
+  /** The named case at another batch size (the names say 64). */
+  static Built build(String which, int batch) {
     return switch (which) {
-      case "vit" -> classifier(VitConfig.mnist(), 64);
+      case "vit" -> classifier(VitConfig.mnist(), batch);
       case "mim-demo" -> mim("mim-demo (ViT 28/4 D96 L4 h3, codebook 64, batch 64, [CLS] head)",
-          VitConfig.mnist().withDepth(4).withWidth(96).withHeads(3), 64, 64);
+          VitConfig.mnist().withDepth(4).withWidth(96).withHeads(3), 64, batch);
       case "mim-8192" -> mim("mim-8192 (ViT 32/4 D192 L6 h3, 1 channel, codebook 8192, batch 64,"
-          + " [CLS] head)", VitConfig.mnist().withImageSize(32), 8192, 64);
+          + " [CLS] head)", VitConfig.mnist().withImageSize(32), 8192, batch);
       default -> throw new IllegalArgumentException("unknown case " + which);
     };
   }
@@ -323,7 +328,11 @@ public final class StepProfile {
         if (opRegion.containsKey(e.getKey())) {
           continue;
         }
-        opRegion.put(e.getKey(), backwardRegion(e.getValue().getInputsToOp(), varRegion));
+        String r = backwardRegion(e.getValue().getInputsToOp(), varRegion);
+        opRegion.put(e.getKey(), r);
+        for (String o : e.getValue().getOutputsOfOp()) {
+          varRegion.putIfAbsent(o, r);
+        }
       }
     }
     timer.recording(true);
