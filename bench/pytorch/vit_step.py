@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """PyTorch peer of beit4j's benchmark steps (issue 14), a measuring tool only (not in CI).
 
 Same models as org.beit4j.bench.StepProfile: pre-norm ViT with exact GELU, layer scale 0.1,

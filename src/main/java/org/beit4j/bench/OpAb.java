@@ -112,7 +112,11 @@ public final class OpAb {
         System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), rounds);
     System.out.println("| A | B | A op ms | B op ms | B/A op | A wall ms | B wall ms | B/A wall |");
     System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    String only = args.length > 1 ? args[1] : "";
     for (Variant[] p : pairs) {
+      if (!p[0].name().contains(only) && !p[1].name().contains(only)) {
+        continue;
+      }
       Runner a = new Runner(p[0]);
       Runner b = new Runner(p[1]);
       for (int i = 0; i < 2; i++) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CyclicBarrier;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.beit4j.Beit4j;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,6 +25,7 @@ public final class ReplicaProbe {
 
   private ReplicaProbe() {}
 
+  @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
     String which = args.length > 0 ? args[0] : "vit";
     int k = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -34,7 +36,7 @@ public final class ReplicaProbe {
         System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
         Nd4j.getEnvironment().maxThreads(), Nd4j.getEnvironment().maxMasterThreads(), which,
         batch);
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 3; round++) {
       double one = run(which, 1, batch, steps);
       double many = run(which, k, batch, steps);
       System.out.printf(Locale.ROOT,
@@ -43,12 +45,44 @@ public final class ReplicaProbe {
     }
   }
 
+  static long busy(List<long[]> a) {
+    long t = 0;
+    for (long[] x : a) {
+      t += x[1] - x[0];
+    }
+    return t;
+  }
+
+  /** Total time during which an interval of {@code a} and one of {@code b} are both open. */
+  static long overlap(List<long[]> a, List<long[]> b) {
+    long t = 0;
+    int i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+      long lo = Math.max(a.get(i)[0], b.get(j)[0]);
+      long hi = Math.min(a.get(i)[1], b.get(j)[1]);
+      if (hi > lo) {
+        t += hi - lo;
+      }
+      if (a.get(i)[1] < b.get(j)[1]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return t;
+  }
+
   /** Aggregate images/s of {@code k} replicas running {@code steps} timed steps at once. */
+  @SuppressWarnings("unchecked")
   static double run(String which, int k, int batch, int steps) throws Exception {
     CyclicBarrier ready = new CyclicBarrier(k + 1);
     CyclicBarrier done = new CyclicBarrier(k + 1);
     List<Thread> threads = new ArrayList<>();
     long[] perStep = new long[k];
+    long[] cpuPerStep = new long[k];
+    List<long[]>[] spans = new List[k];
+    java.lang.management.ThreadMXBean mx =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     for (int r = 0; r < k; r++) {
       int id = r;
       Thread t =
@@ -61,12 +95,40 @@ public final class ReplicaProbe {
                   }
                   b.step().run(); // gradient graph + first-step costs
                   b.step().run();
+                  List<long[]> mine = new ArrayList<>();
+                  spans[id] = mine;
+                  b.sd().addListeners(new org.nd4j.autodiff.listeners.BaseListener() {
+                    long s0;
+
+                    @Override
+                    public boolean isActive(org.nd4j.autodiff.listeners.Operation o) {
+                      return true;
+                    }
+
+                    @Override
+                    public void preOpExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at,
+                        org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                        org.nd4j.linalg.api.ops.OpContext c) {
+                      s0 = System.nanoTime();
+                    }
+
+                    @Override
+                    public void opExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at,
+                        org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                        org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                        org.nd4j.linalg.api.ops.OpContext c,
+                        org.nd4j.linalg.api.ndarray.INDArray[] out) {
+                      mine.add(new long[] {s0, System.nanoTime()});
+                    }
+                  });
                   ready.await();
                   long t0 = System.nanoTime();
+                  long c0 = mx.getCurrentThreadCpuTime();
                   for (int i = 0; i < steps; i++) {
                     b.step().run();
                   }
                   perStep[id] = (System.nanoTime() - t0) / steps;
+                  cpuPerStep[id] = (mx.getCurrentThreadCpuTime() - c0) / steps;
                   done.await();
                 } catch (Exception e) {
                   throw new IllegalStateException(e);
@@ -83,12 +145,25 @@ public final class ReplicaProbe {
     for (Thread t : threads) {
       t.join();
     }
-    StringBuilder s = new StringBuilder();
-    for (long p : perStep) {
-      s.append(String.format(Locale.ROOT, " %.0f", p / 1e6));
+    if (k == 2) {
+      long busy0 = busy(spans[0]), busy1 = busy(spans[1]);
+      long both = overlap(spans[0], spans[1]);
+      System.out.printf(Locale.ROOT,
+          "  op time: replica0 %.0f ms, replica1 %.0f ms; both inside an op at once %.0f ms"
+              + " (independent would give about %.0f ms)%n",
+          busy0 / 1e6, busy1 / 1e6, both / 1e6, (double) busy0 * busy1 / wall / 1e6);
     }
-    System.out.printf(Locale.ROOT, "  K=%d: ms/step per replica:%s; wall %.0f ms for %d steps%n",
-        k, s, wall / 1e6, steps);
+    StringBuilder s = new StringBuilder();
+    for (int r = 0; r < k; r++) {
+      s.append(String.format(Locale.ROOT, " %.0f (cpu %.0f)", perStep[r] / 1e6,
+          cpuPerStep[r] / 1e6));
+    }
+    System.out.printf(Locale.ROOT,
+        "  K=%d: ms/step per replica (thread cpu ms/step):%s; wall %.0f ms for %d steps;"
+            + " load %.1f%n",
+        k, s, wall / 1e6, steps,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+            .getSystemLoadAverage());
     return (double) k * batch * steps / (wall / 1e9);
   }
 }
