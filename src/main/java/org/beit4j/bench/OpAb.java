@@ -16,9 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Interleaved A/B of graph fragments (forward + backward by {@code calculateGradients}) at the
- * shapes of the ViT 28/4 D192 L6 batch-64 step: fused ND4J ops against the composed versions
- * beit4j builds. Reports the op time (from {@link OpTimer}, the part a graph change can move) and
- * the wall time per call, median over rounds, A and B alternating.
+ * shapes of the ViT 28/4 D192 L6 batch-64 step: fused ND4J ops against the composed versions beit4j
+ * builds. Reports the op time (from {@link OpTimer}, the part a graph change can move) and the wall
+ * time per call, median over rounds, A and B alternating.
  */
 public final class OpAb {
 
@@ -47,60 +47,88 @@ public final class OpAb {
     long[] flat = {(long) B * T, D};
     pairs.add(
         new Variant[] {
-          new Variant("layer_norm op [B,T,D] axis 2", btd,
+          new Variant(
+              "layer_norm op [B,T,D] axis 2",
+              btd,
               (sd, x) -> sd.nn().layerNorm(x, gain(sd), bias(sd), false, 2)),
-          new Variant("layer_norm composed (mean, sub, sq, mean, rsqrt, mul, mul, add)", btd,
+          new Variant(
+              "layer_norm composed (mean, sub, sq, mean, rsqrt, mul, mul, add)",
+              btd,
               (sd, x) -> composedLayerNorm(sd, x, 2)),
         });
     pairs.add(
         new Variant[] {
-          new Variant("layer_norm op [B,T,D] axis 2", btd,
+          new Variant(
+              "layer_norm op [B,T,D] axis 2",
+              btd,
               (sd, x) -> sd.nn().layerNorm(x, gain(sd), bias(sd), false, 2)),
-          new Variant("layer_norm op on [B*T,D] axis 1", flat,
+          new Variant(
+              "layer_norm op on [B*T,D] axis 1",
+              flat,
               (sd, x) -> sd.nn().layerNorm(x, gain(sd), bias(sd), false, 1)),
         });
     pairs.add(
         new Variant[] {
           new Variant("layer scale x[B,T,D] * gamma[D]", btd, (sd, x) -> x.mul(gain(sd))),
-          new Variant("layer scale x[B*T,D] * gamma[1,D]", flat,
+          new Variant(
+              "layer scale x[B*T,D] * gamma[1,D]",
+              flat,
               (sd, x) -> x.mul(sd.reshape(gain(sd), 1, D))),
         });
     pairs.add(
         new Variant[] {
           new Variant("layer scale x[B,T,D] * gamma[D]", btd, (sd, x) -> x.mul(gain(sd))),
-          new Variant("layer scale as x[B*T,D] mmul diag(gamma) [D,D]", flat,
+          new Variant(
+              "layer scale as x[B*T,D] mmul diag(gamma) [D,D]",
+              flat,
               (sd, x) -> sd.mmul(x, sd.math().diag(gain(sd)))),
         });
     pairs.add(
         new Variant[] {
-          new Variant("linear mmul(x,w).add(b) [B*T,192]x[192,768]", flat,
+          new Variant(
+              "linear mmul(x,w).add(b) [B*T,192]x[192,768]",
+              flat,
               (sd, x) -> sd.mmul(x, weight(sd, D, 4 * D)).add(vec(sd, "b", 4 * D))),
-          new Variant("linear xw_plus_b (sd.nn().linear)", flat,
+          new Variant(
+              "linear xw_plus_b (sd.nn().linear)",
+              flat,
               (sd, x) -> sd.nn().linear(x, weight(sd, D, 4 * D), vec(sd, "b", 4 * D))),
         });
     long[] bhtd = {B, H, T, D / H};
     pairs.add(
         new Variant[] {
-          new Variant("q k^T by mmul transpose flag [B,h,T,hd]", bhtd,
+          new Variant(
+              "q k^T by mmul transpose flag [B,h,T,hd]",
+              bhtd,
               (sd, x) -> sd.mmul(x.mul(1.0), x.mul(2.0), false, true, false)),
-          new Variant("q k^T by permute + mmul", bhtd,
+          new Variant(
+              "q k^T by permute + mmul",
+              bhtd,
               (sd, x) -> sd.mmul(x.mul(1.0), sd.permute(x.mul(2.0), 0, 1, 3, 2))),
         });
     pairs.add(
         new Variant[] {
-          new Variant("exact gelu 0.5x(1+erf(x/sqrt2)) [B*T,768]", new long[] {(long) B * T, 4 * D},
+          new Variant(
+              "exact gelu 0.5x(1+erf(x/sqrt2)) [B*T,768]",
+              new long[] {(long) B * T, 4 * D},
               (sd, x) -> x.mul(0.5).mul(sd.math().erf(x.mul(1.0 / Math.sqrt(2.0))).add(1.0))),
-          new Variant("gelu op (sigmoid approx, other math: cost only)",
-              new long[] {(long) B * T, 4 * D}, (sd, x) -> sd.nn().gelu(x)),
+          new Variant(
+              "gelu op (sigmoid approx, other math: cost only)",
+              new long[] {(long) B * T, 4 * D},
+              (sd, x) -> sd.nn().gelu(x)),
         });
     pairs.add(
         new Variant[] {
-          new Variant("CE 8192: sum(onehot*logSoftmax) [4096,8192]", new long[] {4096, 8192},
+          new Variant(
+              "CE 8192: sum(onehot*logSoftmax) [4096,8192]",
+              new long[] {4096, 8192},
               (sd, x) -> {
                 SDVariable y = sd.constant("y", oneHot(4096, 8192));
                 return sd.sum(y.mul(sd.nn().logSoftmax(x)), 1).neg();
               }),
-          new Variant("CE 8192: logsumexp - sum(onehot*x) (same math)", new long[] {4096, 8192},
+          new Variant(
+              "CE 8192: logsumexp - sum(onehot*x) (same math)",
+              new long[] {4096, 8192},
               (sd, x) -> {
                 SDVariable y = sd.constant("y", oneHot(4096, 8192));
                 SDVariable mx = sd.max(x, true, 1);
@@ -108,8 +136,11 @@ public final class OpAb {
                 return sd.reshape(lse, -1).sub(sd.sum(y.mul(x), 1));
               }),
         });
-    System.out.printf(Locale.ROOT, "OMP_NUM_THREADS=%s, %d rounds, A/B alternating; medians%n%n",
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"), rounds);
+    System.out.printf(
+        Locale.ROOT,
+        "OMP_NUM_THREADS=%s, %d rounds, A/B alternating; medians%n%n",
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+        rounds);
     System.out.println("| A | B | A op ms | B op ms | B/A op | A wall ms | B wall ms | B/A wall |");
     System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     String only = args.length > 1 ? args[1] : "";
@@ -128,8 +159,17 @@ public final class OpAb {
         b.run(true);
       }
       double ao = median(a.ops), bo = median(b.ops), aw = median(a.wall), bw = median(b.wall);
-      System.out.printf(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
-          p[0].name(), p[1].name(), ao, bo, bo / ao, aw, bw, bw / aw);
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+          p[0].name(),
+          p[1].name(),
+          ao,
+          bo,
+          bo / ao,
+          aw,
+          bw,
+          bw / aw);
     }
   }
 
@@ -146,8 +186,12 @@ public final class OpAb {
       SDVariable xv = sd.var("xvar", Nd4j.rand(DataType.FLOAT, v.xShape()));
       // x enters through a variable so that its gradient is computed too, as in a real graph
       SDVariable out = v.f().build(sd, x.add(xv));
-      SDVariable r = sd.constant("r", Nd4j.rand(DataType.FLOAT, out.eval(
-          Map.of("x", Nd4j.rand(DataType.FLOAT, v.xShape()))).shape()));
+      SDVariable r =
+          sd.constant(
+              "r",
+              Nd4j.rand(
+                  DataType.FLOAT,
+                  out.eval(Map.of("x", Nd4j.rand(DataType.FLOAT, v.xShape()))).shape()));
       sd.sum("loss", out.mul(r));
       sd.setLossVariables("loss");
       for (SDVariable s : sd.variables()) {
@@ -189,7 +233,8 @@ public final class OpAb {
   }
 
   static SDVariable vec(SameDiff sd, String name, int n) {
-    return sd.hasVariable(name) ? sd.getVariable(name)
+    return sd.hasVariable(name)
+        ? sd.getVariable(name)
         : sd.var(name, Nd4j.rand(DataType.FLOAT, n).addi(0.5));
   }
 

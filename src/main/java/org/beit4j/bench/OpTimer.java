@@ -45,6 +45,7 @@ public final class OpTimer extends BaseListener {
   private long firstStart;
   private long lastEnd;
   private long spanNanos;
+
   /** backward op name -> region, filled lazily by the region function. */
   private final Set<String> seen = new HashSet<>();
 
@@ -106,7 +107,8 @@ public final class OpTimer extends BaseListener {
     byType.computeIfAbsent((fwd ? "F " : "B ") + type, k -> new Acc()).add(dt);
     (fwd ? forward : backward).add(dt);
     String r = region.apply(op.getName());
-    byRegion.computeIfAbsent((fwd ? "F " : "B ") + (r == null ? "other" : r), k -> new Acc())
+    byRegion
+        .computeIfAbsent((fwd ? "F " : "B ") + (r == null ? "other" : r), k -> new Acc())
         .add(dt);
     byRegionType
         .computeIfAbsent(

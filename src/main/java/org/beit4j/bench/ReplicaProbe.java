@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CyclicBarrier;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.beit4j.Beit4j;
+import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -31,17 +31,25 @@ public final class ReplicaProbe {
     int k = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "OMP_NUM_THREADS=%s, nd4j maxThreads=%d maxMasterThreads=%d, case %s, batch/replica %d%n",
         System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-        Nd4j.getEnvironment().maxThreads(), Nd4j.getEnvironment().maxMasterThreads(), which,
+        Nd4j.getEnvironment().maxThreads(),
+        Nd4j.getEnvironment().maxMasterThreads(),
+        which,
         batch);
     for (int round = 0; round < 3; round++) {
       double one = run(which, 1, batch, steps);
       double many = run(which, k, batch, steps);
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "round %d: K=1 %.1f img/s; K=%d %.1f img/s aggregate (%.2fx)%n",
-          round, one, k, many, many / one);
+          round,
+          one,
+          k,
+          many,
+          many / one);
     }
   }
 
@@ -81,8 +89,7 @@ public final class ReplicaProbe {
     long[] perStep = new long[k];
     long[] cpuPerStep = new long[k];
     List<long[]>[] spans = new List[k];
-    java.lang.management.ThreadMXBean mx =
-        java.lang.management.ManagementFactory.getThreadMXBean();
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     for (int r = 0; r < k; r++) {
       int id = r;
       Thread t =
@@ -97,30 +104,36 @@ public final class ReplicaProbe {
                   b.step().run();
                   List<long[]> mine = new ArrayList<>();
                   spans[id] = mine;
-                  b.sd().addListeners(new org.nd4j.autodiff.listeners.BaseListener() {
-                    long s0;
+                  b.sd()
+                      .addListeners(
+                          new org.nd4j.autodiff.listeners.BaseListener() {
+                            long s0;
 
-                    @Override
-                    public boolean isActive(org.nd4j.autodiff.listeners.Operation o) {
-                      return true;
-                    }
+                            @Override
+                            public boolean isActive(org.nd4j.autodiff.listeners.Operation o) {
+                              return true;
+                            }
 
-                    @Override
-                    public void preOpExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at,
-                        org.nd4j.autodiff.samediff.internal.SameDiffOp op,
-                        org.nd4j.linalg.api.ops.OpContext c) {
-                      s0 = System.nanoTime();
-                    }
+                            @Override
+                            public void preOpExecution(
+                                SameDiff sd,
+                                org.nd4j.autodiff.listeners.At at,
+                                org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                org.nd4j.linalg.api.ops.OpContext c) {
+                              s0 = System.nanoTime();
+                            }
 
-                    @Override
-                    public void opExecution(SameDiff sd, org.nd4j.autodiff.listeners.At at,
-                        org.nd4j.linalg.dataset.api.MultiDataSet batch,
-                        org.nd4j.autodiff.samediff.internal.SameDiffOp op,
-                        org.nd4j.linalg.api.ops.OpContext c,
-                        org.nd4j.linalg.api.ndarray.INDArray[] out) {
-                      mine.add(new long[] {s0, System.nanoTime()});
-                    }
-                  });
+                            @Override
+                            public void opExecution(
+                                SameDiff sd,
+                                org.nd4j.autodiff.listeners.At at,
+                                org.nd4j.linalg.dataset.api.MultiDataSet batch,
+                                org.nd4j.autodiff.samediff.internal.SameDiffOp op,
+                                org.nd4j.linalg.api.ops.OpContext c,
+                                org.nd4j.linalg.api.ndarray.INDArray[] out) {
+                              mine.add(new long[] {s0, System.nanoTime()});
+                            }
+                          });
                   ready.await();
                   long t0 = System.nanoTime();
                   long c0 = mx.getCurrentThreadCpuTime();
@@ -148,22 +161,29 @@ public final class ReplicaProbe {
     if (k == 2) {
       long busy0 = busy(spans[0]), busy1 = busy(spans[1]);
       long both = overlap(spans[0], spans[1]);
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "  op time: replica0 %.0f ms, replica1 %.0f ms; both inside an op at once %.0f ms"
               + " (independent would give about %.0f ms)%n",
-          busy0 / 1e6, busy1 / 1e6, both / 1e6, (double) busy0 * busy1 / wall / 1e6);
+          busy0 / 1e6,
+          busy1 / 1e6,
+          both / 1e6,
+          (double) busy0 * busy1 / wall / 1e6);
     }
     StringBuilder s = new StringBuilder();
     for (int r = 0; r < k; r++) {
-      s.append(String.format(Locale.ROOT, " %.0f (cpu %.0f)", perStep[r] / 1e6,
-          cpuPerStep[r] / 1e6));
+      s.append(
+          String.format(Locale.ROOT, " %.0f (cpu %.0f)", perStep[r] / 1e6, cpuPerStep[r] / 1e6));
     }
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "  K=%d: ms/step per replica (thread cpu ms/step):%s; wall %.0f ms for %d steps;"
             + " load %.1f%n",
-        k, s, wall / 1e6, steps,
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-            .getSystemLoadAverage());
+        k,
+        s,
+        wall / 1e6,
+        steps,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     return (double) k * batch * steps / (wall / 1e9);
   }
 }

@@ -38,9 +38,16 @@ public final class SettingsAb {
       d.add(time(b.step()));
     }
     double ma = OpAb.median(a), md = OpAb.median(d);
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "%s: profiling mode %s %.0f ms/step, DISABLED %.0f ms/step (B/A %.3f); pairs: %s / %s%n",
-        which, dflt, ma, md, md / ma, a, d);
+        which,
+        dflt,
+        ma,
+        md,
+        md / ma,
+        a,
+        d);
   }
 
   static double time(Runnable r) {

@@ -37,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Per-op profile of one training step (issue 14, part 2): the ViT classifier step of {@link
- * VitBenchmark} and the MIM + [CLS] pretraining step ({@link PretrainModel#fitPass} + {@link
+ * ClassifierBench} and the MIM + [CLS] pretraining step ({@link PretrainModel#fitPass} + {@link
  * AdamW}, as {@code Pretrainer.step} runs it).
  *
  * <p>Each op is attributed to the graph-building method that made it: the graph is built a second
@@ -71,8 +71,7 @@ public final class StepProfile {
     System.out.print(report);
     if (out != null) {
       try {
-        Files.writeString(
-            out, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(out, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -88,17 +87,25 @@ public final class StepProfile {
   static Built build(String which, int batch) {
     return switch (which) {
       case "vit" -> classifier(VitConfig.mnist(), batch);
-      case "mim-demo" -> mim("mim-demo (ViT 28/4 D96 L4 h3, codebook 64, batch 64, [CLS] head)",
-          VitConfig.mnist().withDepth(4).withWidth(96).withHeads(3), 64, batch);
-      case "mim-8192" -> mim("mim-8192 (ViT 32/4 D192 L6 h3, 1 channel, codebook 8192, batch 64,"
-          + " [CLS] head)", VitConfig.mnist().withImageSize(32), 8192, batch);
+      case "mim-demo" ->
+          mim(
+              "mim-demo (ViT 28/4 D96 L4 h3, codebook 64, batch 64, [CLS] head)",
+              VitConfig.mnist().withDepth(4).withWidth(96).withHeads(3),
+              64,
+              batch);
+      case "mim-8192" ->
+          mim(
+              "mim-8192 (ViT 32/4 D192 L6 h3, 1 channel, codebook 8192, batch 64," + " [CLS] head)",
+              VitConfig.mnist().withImageSize(32),
+              8192,
+              batch);
       default -> throw new IllegalArgumentException("unknown case " + which);
     };
   }
 
   // ---- the cases -------------------------------------------------------------------------------
 
-  /** {@link VitBenchmark}'s step: {@code VisionTransformer.fit} on random images. */
+  /** {@link ClassifierBench}'s step: {@code VisionTransformer.fit} on random images. */
   static Built classifier(VitConfig cfg, int batch) {
     int classes = 10;
     VisionTransformer vit = VisionTransformer.build(cfg, 1L, classes).configureTraining(1e-4);
@@ -171,7 +178,12 @@ public final class StepProfile {
 
   /** One pre-norm block as {@link Block#block} builds it, tagged by part. */
   static SDVariable block(
-      Tagger t, String prefix, String scope, Init init, VitConfig cfg, SDVariable x,
+      Tagger t,
+      String prefix,
+      String scope,
+      Init init,
+      VitConfig cfg,
+      SDVariable x,
       SDVariable bias) {
     SameDiff sd = t.sd;
     int d = cfg.width();
@@ -196,7 +208,11 @@ public final class StepProfile {
     Init init = new Init(1L, DataType.FLOAT);
     SDVariable images =
         sd.placeHolder(
-            VisionTransformer.IMAGES, DataType.FLOAT, -1, cfg.channels(), cfg.imageSize(),
+            VisionTransformer.IMAGES,
+            DataType.FLOAT,
+            -1,
+            cfg.channels(),
+            cfg.imageSize(),
             cfg.imageSize());
     SDVariable p = Vit.patchEmbed(sd, "vit", init, cfg, images);
     t.tag("patch-embed");
@@ -231,8 +247,8 @@ public final class StepProfile {
     DataType dt = DataType.FLOAT;
     Init init = new Init(config.seed(), dt);
     SDVariable images =
-        sd.placeHolder(PretrainModel.IMAGES, dt, -1, cfg.channels(), cfg.imageSize(),
-            cfg.imageSize());
+        sd.placeHolder(
+            PretrainModel.IMAGES, dt, -1, cfg.channels(), cfg.imageSize(), cfg.imageSize());
     SDVariable mask = sd.placeHolder(PretrainModel.MASK, dt, -1, n);
     SDVariable codes = sd.placeHolder(PretrainModel.CODES, DataType.INT, -1, n);
     SDVariable weightMim = sd.constant("pretrain/weightmim", Nd4j.scalar(dt, 1.0));
@@ -296,8 +312,13 @@ public final class StepProfile {
     List<String> b = new ArrayList<>(regions.keySet());
     if (!a.equals(b)) {
       throw new IllegalStateException(
-          "rebuilt graph differs: " + a.size() + " vs " + b.size() + " ops; first real "
-              + a.subList(0, Math.min(5, a.size())) + ", rebuilt "
+          "rebuilt graph differs: "
+              + a.size()
+              + " vs "
+              + b.size()
+              + " ops; first real "
+              + a.subList(0, Math.min(5, a.size()))
+              + ", rebuilt "
               + b.subList(0, Math.min(5, b.size())));
     }
   }
@@ -381,10 +402,13 @@ public final class StepProfile {
     long ops = fwd + bwd;
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "%n### %s%n%n", b.name()));
-    s.append(String.format(Locale.ROOT,
-        "OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s; %d timed steps after warm-up.%n%n",
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-        System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"), steps));
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "OMP_NUM_THREADS=%s, OPENBLAS_CORETYPE=%s; %d timed steps after warm-up.%n%n",
+            System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+            System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"),
+            steps));
     s.append("| measure | value |\n| --- | ---: |\n");
     s.append(row("step wall ms (mean)", wallSum / 1e6 / steps));
     StringBuilder each = new StringBuilder();
@@ -399,13 +423,18 @@ public final class StepProfile {
     s.append(row("  forward ops, share of step", pct(fwd, wallSum)));
     s.append(row("  backward ops, share of step", pct(bwd, wallSum)));
     s.append(row("outside ops, share of step", pct(wallSum - ops, wallSum)));
-    s.append(row("  between first and last op (session gaps)",
-        pct(timer.spanNanos() - ops, wallSum)));
-    s.append(row("  before first / after last op (fit setup, updater, AdamW)",
-        pct(wallSum - timer.spanNanos(), wallSum)));
-    s.append(row("mean gap between ops, ms",
-        (timer.spanNanos() - ops) / 1e6
-            / Math.max(1, timer.forward().count + timer.backward().count)));
+    s.append(
+        row("  between first and last op (session gaps)", pct(timer.spanNanos() - ops, wallSum)));
+    s.append(
+        row(
+            "  before first / after last op (fit setup, updater, AdamW)",
+            pct(wallSum - timer.spanNanos(), wallSum)));
+    s.append(
+        row(
+            "mean gap between ops, ms",
+            (timer.spanNanos() - ops)
+                / 1e6
+                / Math.max(1, timer.forward().count + timer.backward().count)));
     s.append("\nTop 20 op types (F forward, B backward):\n\n");
     s.append(table(timer.byType(), steps, wallSum, 20, "op type"));
     s.append("\nBy graph-building region (top 25):\n\n");
@@ -434,9 +463,14 @@ public final class StepProfile {
         .limit(top)
         .forEach(
             e ->
-                s.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %s |%n", e.getKey(),
-                    (double) e.getValue().count / steps, e.getValue().nanos / 1e6 / steps,
-                    pct(e.getValue().nanos, wallSum))));
+                s.append(
+                    String.format(
+                        Locale.ROOT,
+                        "| %s | %.0f | %.1f | %s |%n",
+                        e.getKey(),
+                        (double) e.getValue().count / steps,
+                        e.getValue().nanos / 1e6 / steps,
+                        pct(e.getValue().nanos, wallSum))));
     return s.toString();
   }
 }
