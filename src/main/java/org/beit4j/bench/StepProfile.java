@@ -27,7 +27,6 @@ import org.beit4j.pretrain.Mim;
 import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.PretrainModel;
 import org.beit4j.train.AdamW;
-import org.beit4j.train.WarmupCosineSchedule;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -135,19 +134,7 @@ public final class StepProfile {
     INDArray mask = Nd4j.rand(DataType.FLOAT, batch, n).lt(0.4).castTo(DataType.FLOAT);
     INDArray codes = Nd4j.rand(DataType.FLOAT, batch, n).muli(codebook).castTo(DataType.INT);
     PretrainModel.Batch data = new PretrainModel.Batch(images, mask, codes);
-    AdamW adamw =
-        new AdamW(
-            new WarmupCosineSchedule(
-                config.learningRate(),
-                config.minLearningRate(),
-                config.warmupSteps(),
-                config.totalSteps()),
-            config.weightDecay(),
-            config.beta1(),
-            config.beta2(),
-            config.epsilon(),
-            config.clipNorm(),
-            AdamW::beitDecay);
+    AdamW adamw = AdamW.of(config.run().optimizer(), config.run().schedule(), AdamW::beitDecay);
     Map<String, String> regions = mimRegions(config);
     check(model.sameDiff(), regions);
     Runnable step =
