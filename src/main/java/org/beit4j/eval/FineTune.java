@@ -4,27 +4,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.IntFunction;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ImageDataset;
 import org.beit4j.nn.VisionTransformer;
-import org.beit4j.samediff.ActivationCapture;
-import org.beit4j.samediff.GradientCapture;
 import org.beit4j.train.AdamW;
 import org.beit4j.train.ProgressBar;
+import org.beit4j.train.Replicas;
 import org.beit4j.train.WarmupCosineSchedule;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.NoOp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +25,13 @@ import org.slf4j.LoggerFactory;
  * End-to-end fine-tuning of a ViT with a new linear head on the labelled training split, scored as
  * top-1 on the held-out split (BEiT's fine-tuning protocol at small scale).
  *
- * <p>Each step is one {@code SameDiff.fit} pass whose own update is cancelled ({@link
- * GradientCapture}), the logits it computed captured for the reported loss and accuracy ({@link
- * ActivationCapture}), then {@link AdamW} with BEiT's weight-decay rule and the per-parameter
- * scales of {@link LayerDecay}. Start from an exported pretrained backbone ({@link #fromBackbone})
- * or from a randomly initialised ViT of the same shape ({@link #fromScratch}, the baseline).
+ * <p>Each step shares the batch's rows among the {@link Replicas} of the classifier ({@code
+ * config.replicas()}); each runs one {@code SameDiff.fit} pass whose own update is cancelled, the
+ * logits it computed captured for the reported loss and accuracy ({@link ClassifierReplica}); the
+ * combined gradient then takes one {@link AdamW} step with BEiT's weight-decay rule and the
+ * per-parameter scales of {@link LayerDecay}. Start from an exported pretrained backbone ({@link
+ * #fromBackbone}) or from a randomly initialised ViT of the same shape ({@link #fromScratch}, the
+ * baseline).
  */
 public final class FineTune {
 
@@ -47,29 +42,21 @@ public final class FineTune {
   private static final Logger log = LoggerFactory.getLogger(FineTune.class);
   private static final int EVAL_CHUNK = FeatureSource.DEFAULT_CHUNK;
 
+  private final Replicas<ClassifierReplica> replicas;
   private final VisionTransformer model;
   private final FineTuneConfig config;
-  private final GradientCapture gradients = new GradientCapture();
-  private final ActivationCapture logits = new ActivationCapture(Set.of(VisionTransformer.LOGITS));
-  private final List<String> parameters = new ArrayList<>();
 
-  private FineTune(VisionTransformer model, FineTuneConfig config) {
-    this.model = model;
+  /**
+   * @param build builds replica {@code r}'s classifier (on that replica's thread)
+   */
+  private FineTune(IntFunction<VisionTransformer> build, FineTuneConfig config) {
     this.config = config;
-    SameDiff sd = model.sameDiff();
-    model.configureTraining(config.learningRate()); // adds the loss; its Adam is replaced below
-    sd.setTrainingConfig(
-        TrainingConfig.builder()
-            .updater(new NoOp())
-            .dataSetFeatureMapping(VisionTransformer.IMAGES)
-            .dataSetLabelMapping(VisionTransformer.LABELS)
-            .build());
-    sd.addListeners(gradients, logits);
-    for (SDVariable v : sd.variables()) {
-      if (v.getVariableType() == VariableType.VARIABLE) {
-        parameters.add(v.name());
-      }
-    }
+    this.replicas =
+        Replicas.create(
+            Replicas.resolve(config.replicas()),
+            r -> new ClassifierReplica(build.apply(r), config.learningRate()),
+            ClassifierReplica::parameters);
+    this.model = replicas.primary().model();
   }
 
   /**
@@ -86,13 +73,13 @@ public final class FineTune {
   /** A randomly initialised ViT ({@code config.seed()}) of this shape: the no-pretraining row. */
   public static FineTune fromScratch(VitConfig vit, int numClasses, FineTuneConfig config) {
     return new FineTune(
-        VisionTransformer.build(vit, config.seed(), numClasses, config.pool(), DataType.FLOAT),
+        r -> VisionTransformer.build(vit, config.seed(), numClasses, config.pool(), DataType.FLOAT),
         config);
   }
 
   /** Copies of {@code backbone}'s encoder parameters under a new head; the backbone is kept. */
   public static FineTune of(VisionTransformer backbone, int numClasses, FineTuneConfig config) {
-    return new FineTune(backbone.withHead(numClasses, config.pool(), config.seed()), config);
+    return new FineTune(r -> backbone.withHead(numClasses, config.pool(), config.seed()), config);
   }
 
   /**
@@ -177,40 +164,20 @@ public final class FineTune {
     return new FineTuneResult(top1, m, test.size(), total, seconds, history);
   }
 
-  /** One AdamW step on a batch; returns {loss, accuracy} of the logits the step computed. */
+  /**
+   * One AdamW step on a batch, its rows shared among the replicas; returns {loss, accuracy} of the
+   * logits the step computed.
+   */
   private double[] step(AdamW optimizer, INDArray images, int[] labels) {
-    INDArray oneHot = LinearProbe.oneHot(labels, model.numClasses()); // [n, K]
-    logits.clear();
-    model.fit(
-        new org.nd4j.linalg.dataset.MultiDataSet(
-            new INDArray[] {images}, new INDArray[] {oneHot.castTo(images.dataType())}));
-    Map<String, INDArray> grads = gradients.takeGradients();
-    if (grads.size() != parameters.size()) {
-      throw new IllegalStateException(
-          "fit produced " + grads.size() + " gradients for " + parameters.size() + " parameters");
-    }
-    Map<String, INDArray> params = new LinkedHashMap<>();
-    for (String name : parameters) {
-      params.put(name, model.sameDiff().getVariable(name).getArr());
-    }
-    double[] out = lossAndAccuracy(logits.get(VisionTransformer.LOGITS), labels);
-    optimizer.step(params, grads);
-    return out;
-  }
-
-  private static double[] lossAndAccuracy(INDArray z, int[] labels) {
-    if (z == null) {
-      return new double[] {Double.NaN, Double.NaN};
-    }
-    INDArray p = LinearProbe.softmax(z.castTo(DataType.DOUBLE).dup()); // [n, K]
-    int[] pred = p.argMax(1).toIntVector();
-    double loss = 0;
-    int right = 0;
-    for (int i = 0; i < labels.length; i++) {
-      loss -= Math.log(Math.max(1e-30, p.getDouble(i, labels[i])));
-      right += pred[i] == labels[i] ? 1 : 0;
-    }
-    return new double[] {loss / labels.length, (double) right / labels.length};
+    List<ClassifierReplica.Shard> shards =
+        Replicas.split(
+            labels.length,
+            replicas.size(),
+            r ->
+                new ClassifierReplica.Shard(
+                    Replicas.rows(images, r), Arrays.copyOfRange(labels, r[0], r[1])));
+    Map<String, Double> m = replicas.step(optimizer, shards, ClassifierReplica::pass).metrics();
+    return new double[] {m.get(ClassifierReplica.LOSS), m.get(ClassifierReplica.ACCURACY)};
   }
 
   /** Top-1 of the current model on a labelled split, {@value #EVAL_CHUNK} images per pass. */
@@ -227,7 +194,12 @@ public final class FineTune {
     return (double) right / split.size();
   }
 
-  /** The classifier being trained. */
+  /** The graph replicas that share each batch; all hold {@link #model}'s parameters. */
+  Replicas<ClassifierReplica> replicas() {
+    return replicas;
+  }
+
+  /** The classifier being trained (replica 0). */
   public VisionTransformer model() {
     return model;
   }

@@ -19,6 +19,8 @@ import org.beit4j.nn.VisionTransformer;
  * @param trainLimit training images used (seeded subset), 0 = all
  * @param testLimit held-out images scored (seeded subset), 0 = all
  * @param normalization the standardisation the backbone was trained with, null = raw [0, 1]
+ * @param replicas graph replicas that share each batch ({@link org.beit4j.train.Replicas}), 0 = the
+ *     JVM's default; the result does not depend on it beyond float rounding
  */
 public record FineTuneConfig(
     int epochs,
@@ -32,7 +34,8 @@ public record FineTuneConfig(
     long seed,
     int trainLimit,
     int testLimit,
-    ChannelStats normalization) {
+    ChannelStats normalization,
+    int replicas) {
 
   /** Validates every field. */
   public FineTuneConfig {
@@ -71,6 +74,9 @@ public record FineTuneConfig(
     if (testLimit < 0) {
       throw new IllegalArgumentException("testLimit must be >= 0 (0 = all), got " + testLimit);
     }
+    if (replicas < 0) {
+      throw new IllegalArgumentException("replicas must be >= 0 (0 = auto), got " + replicas);
+    }
   }
 
   /**
@@ -79,7 +85,7 @@ public record FineTuneConfig(
    */
   public static FineTuneConfig defaults() {
     return new FineTuneConfig(
-        1, 64, 1e-3, 1e-6, 50, 0.05, 0.75, VisionTransformer.Pool.MEAN, 0, 10_000, 2_000, null);
+        1, 64, 1e-3, 1e-6, 50, 0.05, 0.75, VisionTransformer.Pool.MEAN, 0, 10_000, 2_000, null, 0);
   }
 
   /** A copy with this many epochs. */
@@ -96,7 +102,8 @@ public record FineTuneConfig(
         seed,
         trainLimit,
         testLimit,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy with this batch size. */
@@ -113,7 +120,8 @@ public record FineTuneConfig(
         seed,
         trainLimit,
         testLimit,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy with this peak rate, floor and warm-up. */
@@ -130,7 +138,8 @@ public record FineTuneConfig(
         seed,
         trainLimit,
         testLimit,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy with this layer-wise decay (1 = off). */
@@ -147,7 +156,8 @@ public record FineTuneConfig(
         seed,
         trainLimit,
         testLimit,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy with this weight decay. */
@@ -164,7 +174,8 @@ public record FineTuneConfig(
         seed,
         trainLimit,
         testLimit,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy with this pooling. */
@@ -181,7 +192,8 @@ public record FineTuneConfig(
         seed,
         trainLimit,
         testLimit,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy with this seed. */
@@ -198,7 +210,8 @@ public record FineTuneConfig(
         s,
         trainLimit,
         testLimit,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy with these subset sizes (0 = all). */
@@ -215,7 +228,8 @@ public record FineTuneConfig(
         seed,
         train,
         test,
-        normalization);
+        normalization,
+        replicas);
   }
 
   /** A copy that standardises images with {@code stats} (null: raw pixels). */
@@ -232,6 +246,25 @@ public record FineTuneConfig(
         seed,
         trainLimit,
         testLimit,
-        stats);
+        stats,
+        replicas);
+  }
+
+  /** A copy with {@code n} graph replicas (0 = the JVM's default). */
+  public FineTuneConfig withReplicas(int n) {
+    return new FineTuneConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        minLearningRate,
+        warmupSteps,
+        weightDecay,
+        layerDecay,
+        pool,
+        seed,
+        trainLimit,
+        testLimit,
+        normalization,
+        n);
   }
 }

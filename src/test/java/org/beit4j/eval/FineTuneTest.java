@@ -52,6 +52,40 @@ class FineTuneTest {
   }
 
   @Test
+  void twoReplicasTrainAsOne() {
+    // 2 epochs of 61 images in batches of 25 (the last 11): uneven shards, 6 steps
+    LabelledImages train = LabelledImages.load(new SyntheticImages(61, 1, 28, 28, 3, 5), 0, 0);
+    LabelledImages test = LabelledImages.load(new SyntheticImages(40, 1, 28, 28, 3, 6), 0, 0);
+    FineTuneConfig cfg = CONFIG.withEpochs(2).withBatchSize(25);
+    FineTune one = FineTune.fromScratch(VitConfig.test(), 3, cfg.withReplicas(1));
+    FineTune two = FineTune.fromScratch(VitConfig.test(), 3, cfg.withReplicas(2));
+    assertEquals(1, one.replicas().size());
+    assertEquals(2, two.replicas().size());
+    FineTuneResult a = one.run(train, test);
+    FineTuneResult b = two.run(train, test);
+    assertEquals(6, b.steps());
+    for (int i = 0; i < 6; i++) {
+      assertEquals(a.history().get(i).loss(), b.history().get(i).loss(), 1e-4, "step " + i);
+      assertEquals(a.history().get(i).accuracy(), b.history().get(i).accuracy(), 1e-9);
+    }
+    assertTrue(a.history().get(0).loss() - a.history().get(5).loss() > 0.05, "it trained");
+    for (SDVariable v : one.model().sameDiff().variables()) {
+      if (v.getVariableType() == VariableType.VARIABLE) {
+        double diff =
+            v.getArr()
+                .sub(two.model().sameDiff().getVariable(v.name()).getArr())
+                .amaxNumber()
+                .doubleValue();
+        assertTrue(diff < 1e-4, v.name() + " differs by " + diff);
+        assertEquals(
+            two.model().sameDiff().getVariable(v.name()).getArr(),
+            two.replicas().all().get(1).model().sameDiff().getVariable(v.name()).getArr(),
+            v.name());
+      }
+    }
+  }
+
+  @Test
   void aLoadedBackboneKeepsItsEncoderAndGetsANewHead() throws IOException {
     VisionTransformer backbone = VisionTransformer.build(VitConfig.test(), 21);
     Path file = tmp.resolve("backbone.sd");
