@@ -6,6 +6,7 @@ import org.beit4j.eval.FineTune;
 import org.beit4j.eval.FineTuneConfig;
 import org.beit4j.eval.FineTuneResult;
 import org.beit4j.eval.LabelledImages;
+import org.beit4j.train.Replicas;
 
 /**
  * Fine-tuning's step as {@link FineTune#run} times it: the batch gathered from the training set,
@@ -22,6 +23,12 @@ public record FineTuneBench(String name, String description, VitConfig config, i
         "fine-tuning, ViT 28/4 D96 L4 h3 + head, FineTune.run (AdamW, layer decay)",
         MimBench.demo().config().vit(),
         FineTuneConfig.defaults().batchSize());
+  }
+
+  /** The JVM's default, which the trainer takes. */
+  @Override
+  public int replicas() {
+    return Replicas.defaultCount();
   }
 
   @Override

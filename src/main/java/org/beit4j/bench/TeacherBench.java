@@ -2,12 +2,14 @@ package org.beit4j.bench;
 
 import org.beit4j.teacher.CnnTeacher;
 import org.beit4j.teacher.CnnTeacherConfig;
-import org.nd4j.autodiff.samediff.SameDiff;
+import org.beit4j.teacher.CnnTeacherTraining;
+import org.beit4j.train.Replicas;
 import org.nd4j.linalg.dataset.MultiDataSet;
 
 /**
- * The CNN teacher's training step: {@code fit} (forward, backward, Adam) on the graph {@link
- * CnnTeacher#train} trains, at the preset's batch.
+ * The CNN teacher's training step, {@link CnnTeacherTraining#step} as {@link CnnTeacher#train}
+ * takes it (fit passes on the JVM's default number of replicas, one Adam step), at the preset's
+ * batch.
  */
 public record TeacherBench(String name, CnnTeacherConfig config) implements StageBench {
 
@@ -19,8 +21,14 @@ public record TeacherBench(String name, CnnTeacherConfig config) implements Stag
   @Override
   public String description() {
     return String.format(
-        "CNN teacher %d/%d/%d + %d grid conv, features %d, fit (Adam)",
+        "CNN teacher %d/%d/%d + %d grid conv, features %d, CnnTeacherTraining.step (AdamW)",
         config.width1(), config.width2(), config.width3(), config.gridConvs(), config.featureDim());
+  }
+
+  /** The JVM's default, which the trainer takes. */
+  @Override
+  public int replicas() {
+    return Replicas.defaultCount();
   }
 
   @Override
@@ -40,11 +48,12 @@ public record TeacherBench(String name, CnnTeacherConfig config) implements Stag
 
   @Override
   public double[] stepMillis(int warmup, int runs) {
-    SameDiff sd = CnnTeacher.trainingGraph(config, warmup + runs);
     MultiDataSet data =
         new MultiDataSet(
             BenchData.images(batch(), config.channels(), config.imageSize()),
             BenchData.labels(batch(), config.numClasses()));
-    return Stopwatch.millis(warmup, runs, () -> sd.fit(data));
+    try (CnnTeacherTraining training = CnnTeacherTraining.create(config, warmup + runs, 0)) {
+      return Stopwatch.millis(warmup, runs, () -> training.step(data));
+    }
   }
 }

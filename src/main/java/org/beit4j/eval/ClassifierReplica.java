@@ -1,26 +1,19 @@
 package org.beit4j.eval;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.beit4j.nn.VisionTransformer;
-import org.beit4j.samediff.ActivationCapture;
-import org.beit4j.samediff.GradientCapture;
+import org.beit4j.samediff.GradientGraph;
 import org.beit4j.train.Replicas;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
-import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.NoOp;
 
 /**
- * One {@link Replicas} copy of a ViT classifier being fine-tuned: its graph set up so that a {@code
- * fit} pass yields the raw gradients ({@link GradientCapture}, fit's own update cancelled) and the
- * logits it computed ({@link ActivationCapture}) for the reported loss and accuracy.
+ * One {@link Replicas} copy of a ViT classifier being fine-tuned ({@link GradientGraph}): a {@code
+ * fit} pass yields the raw gradients and the logits it computed, for the reported loss and
+ * accuracy.
  */
 final class ClassifierReplica {
 
@@ -31,26 +24,17 @@ final class ClassifierReplica {
   static final String ACCURACY = "acc";
 
   private final VisionTransformer model;
-  private final GradientCapture gradients = new GradientCapture();
-  private final ActivationCapture logits = new ActivationCapture(Set.of(VisionTransformer.LOGITS));
-  private final List<String> parameters = new ArrayList<>();
+  private final GradientGraph graph;
 
   ClassifierReplica(VisionTransformer model, double learningRate) {
     this.model = model;
-    SameDiff sd = model.sameDiff();
-    model.configureTraining(learningRate); // adds the loss; its Adam is replaced below
-    sd.setTrainingConfig(
-        TrainingConfig.builder()
-            .updater(new NoOp())
-            .dataSetFeatureMapping(VisionTransformer.IMAGES)
-            .dataSetLabelMapping(VisionTransformer.LABELS)
-            .build());
-    sd.addListeners(gradients, logits);
-    for (SDVariable v : sd.variables()) {
-      if (v.getVariableType() == VariableType.VARIABLE) {
-        parameters.add(v.name());
-      }
-    }
+    model.configureTraining(learningRate); // adds the loss; its Adam is replaced by a no-op
+    this.graph =
+        new GradientGraph(
+            model.sameDiff(),
+            List.of(VisionTransformer.IMAGES),
+            List.of(VisionTransformer.LABELS),
+            Set.of(VisionTransformer.LOGITS));
   }
 
   VisionTransformer model() {
@@ -59,11 +43,7 @@ final class ClassifierReplica {
 
   /** The live parameter arrays by name. */
   Map<String, INDArray> parameters() {
-    Map<String, INDArray> out = new LinkedHashMap<>();
-    for (String name : parameters) {
-      out.put(name, model.sameDiff().getVariable(name).getArr());
-    }
-    return out;
+    return graph.parameters();
   }
 
   /**
@@ -72,21 +52,17 @@ final class ClassifierReplica {
    */
   Replicas.Pass pass(Shard shard) {
     INDArray oneHot = LinearProbe.oneHot(shard.labels(), model.numClasses()); // [n, K]
-    logits.clear();
-    model.fit(
-        new org.nd4j.linalg.dataset.MultiDataSet(
-            new INDArray[] {shard.images()},
-            new INDArray[] {oneHot.castTo(shard.images().dataType())}));
-    Map<String, INDArray> grads = gradients.takeGradients();
-    if (grads.size() != parameters.size()) {
-      throw new IllegalStateException(
-          "fit produced " + grads.size() + " gradients for " + parameters.size() + " parameters");
-    }
-    double[] lossAcc = lossAndAccuracy(logits.get(VisionTransformer.LOGITS), shard.labels());
+    Replicas.Pass p =
+        graph.pass(
+            new org.nd4j.linalg.dataset.MultiDataSet(
+                new INDArray[] {shard.images()},
+                new INDArray[] {oneHot.castTo(shard.images().dataType())}),
+            shard.labels().length);
+    double[] lossAcc = lossAndAccuracy(graph.activation(VisionTransformer.LOGITS), shard.labels());
     Map<String, Double> metrics = new LinkedHashMap<>();
     metrics.put(LOSS, lossAcc[0]);
     metrics.put(ACCURACY, lossAcc[1]);
-    return new Replicas.Pass(grads, metrics, shard.labels().length);
+    return new Replicas.Pass(p.gradients(), metrics, p.weight());
   }
 
   private static double[] lossAndAccuracy(INDArray z, int[] labels) {

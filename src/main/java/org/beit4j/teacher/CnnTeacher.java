@@ -14,14 +14,11 @@ import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Provenance;
-import org.beit4j.train.ProgressBar;
-import org.beit4j.train.WarmupCosineSchedule;
+import org.beit4j.train.Replicas;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.learning.config.Adam;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,8 +63,6 @@ public final class CnnTeacher implements Teacher {
   private static final Logger log = LoggerFactory.getLogger(CnnTeacher.class);
   private static final String CONFIG_PREFIX = "config.";
   private static final int EVAL_BATCH = 500;
-  private static final int METRIC_EVERY = 20;
-  private static final int WARMUP_DIVISOR = 50;
 
   private final CnnTeacherConfig config;
   private final SameDiff sd;
@@ -92,51 +87,29 @@ public final class CnnTeacher implements Teacher {
    * @throws IllegalArgumentException if a dataset is unlabelled or its class count differs
    */
   public static CnnTeacher train(CnnTeacherConfig config, ImageDataset train, ImageDataset test) {
+    return train(config, train, test, 0);
+  }
+
+  /**
+   * As {@link #train(CnnTeacherConfig, ImageDataset, ImageDataset)}, with {@code replicas} graph
+   * copies sharing each batch ({@link Replicas}; 0 = the JVM's default). The result does not depend
+   * on it beyond float rounding, so it is not part of the teacher's config or provenance.
+   */
+  public static CnnTeacher train(
+      CnnTeacherConfig config, ImageDataset train, ImageDataset test, int replicas) {
     checkLabelled(train, config, "train");
     checkLabelled(test, config, "test");
     long t0 = System.nanoTime();
-    TransformConfig transform =
-        TransformConfig.plain(config.imageSize(), config.channels())
-            .withFlip(config.flipProbability());
-    LoaderConfig loader =
-        LoaderConfig.of(config.batchSize()).withSeed(config.seed()).withLimit(config.trainLimit());
-    ImageBatchIterator it = ImageBatchIterator.of(train, transform, loader);
-    int stepsPerEpoch = (it.imagesPerEpoch() + config.batchSize() - 1) / config.batchSize();
-    int total = stepsPerEpoch * config.epochs();
-    SameDiff sd = trainingGraph(config, total);
-    long steps = 0;
-    try (ProgressBar bar = new ProgressBar("teacher", total, "img")) {
-      for (int epoch = 0; epoch < config.epochs(); epoch++) {
-        if (epoch > 0) {
-          it.reset();
-        }
-        while (it.hasNext()) {
-          MultiDataSet batch = it.next();
-          sd.fit(batch);
-          steps++;
-          if (steps % METRIC_EVERY == 1 || steps == total) {
-            Map<String, INDArray> out =
-                sd.output(
-                    Map.of(
-                        CnnTeacherNet.PIXELS, batch.getFeatures(0),
-                        CnnTeacherNet.LABEL, batch.getLabels(0)),
-                    CnnTeacherNet.LOSS,
-                    CnnTeacherNet.LOGITS);
-            bar.metric("epoch", Integer.toString(epoch + 1));
-            bar.metric("loss", out.get(CnnTeacherNet.LOSS).getDouble(0));
-            bar.metric("acc", accuracy(out.get(CnnTeacherNet.LOGITS), batch.getLabels(0)));
-          }
-          bar.step(batch.getFeatures(0).size(0));
-        }
-      }
-    }
+    CnnTeacherTraining.Trained trained = CnnTeacherTraining.run(config, train, replicas);
+    SameDiff sd = trained.sameDiff();
+    long steps = trained.steps();
     double seconds = (System.nanoTime() - t0) / 1e9;
     CnnTeacher untested = new CnnTeacher(config, sd, Double.NaN, null);
     double acc = untested.accuracy(test);
     log.info(
         "CNN teacher trained: {} steps on {} images in {} s, test accuracy {}",
         steps,
-        it.imagesPerEpoch(),
+        trained.imagesPerEpoch(),
         String.format(Locale.ROOT, "%.1f", seconds),
         String.format(Locale.ROOT, "%.4f", acc));
     Map<String, String> extra = new LinkedHashMap<>();
@@ -152,25 +125,6 @@ public final class CnnTeacher implements Teacher {
     Provenance p =
         Provenance.of(KIND, config, describeData(config, train, test), config.seed(), steps, extra);
     return new CnnTeacher(config, sd, acc, p);
-  }
-
-  /**
-   * The untrained network with the optimiser {@link #train} uses: Adam with a linear warm-up over
-   * the first 2% of {@code totalSteps}, then a half cosine down to 0; {@code sd.fit(batch)} takes a
-   * {@code MultiDataSet} of images {@code [B, C, S, S]} in [0, 1] and one-hot labels {@code [B,
-   * K]}. Public for the step benchmark ({@code org.beit4j.bench}).
-   */
-  public static SameDiff trainingGraph(CnnTeacherConfig config, int totalSteps) {
-    SameDiff sd = CnnTeacherNet.build(config);
-    int warmup = Math.max(1, totalSteps / WARMUP_DIVISOR);
-    Adam adam = new Adam(new WarmupCosineSchedule(config.learningRate(), 0, warmup, totalSteps));
-    sd.setTrainingConfig(
-        new TrainingConfig.Builder()
-            .updater(adam)
-            .dataSetFeatureMapping(CnnTeacherNet.PIXELS)
-            .dataSetLabelMapping(CnnTeacherNet.LABEL)
-            .build());
-    return sd;
   }
 
   /**

@@ -40,6 +40,20 @@ class CnnTeacherTest {
   }
 
   @Test
+  void twoReplicasTrainTheSameTeacherAsOne() {
+    // 100 images in batches of 32: the last batch of 4 splits 2 + 2, the others 16 + 16
+    CnnTeacherConfig cfg = CnnTeacherConfig.test().withEpochs(1).withTrainLimit(100);
+    CnnTeacher one = CnnTeacher.train(cfg, TRAIN, TEST, 1);
+    CnnTeacher two = CnnTeacher.train(cfg, TRAIN, TEST, 2);
+    INDArray images = Nd4j.rand(6, 1, 28, 28);
+    INDArray a = one.patchFeatures(images);
+    INDArray b = two.patchFeatures(images);
+    double diff = a.sub(b).amaxNumber().doubleValue();
+    assertTrue(diff < 1e-4 * a.amaxNumber().doubleValue(), "features differ by " + diff);
+    assertNotEquals(a, CnnTeacher.train(cfg.withEpochs(2), TRAIN, TEST, 2).patchFeatures(images));
+  }
+
+  @Test
   void learnsTheSyntheticClasses() {
     // chance is 0.1; the classes differ in brightness and stripes
     assertTrue(teacher.testAccuracy() > 0.3, "test accuracy " + teacher.testAccuracy());
