@@ -94,15 +94,50 @@ public final class ImageBatchIterator implements MultiDataSetIterator {
 
   private void startEpoch(int e) {
     epoch = e;
-    order = subset.clone();
-    if (config.shuffle()) {
-      Shuffle.inPlace(order, new SplittableRandom(mix(config.seed(), e, -1)));
-    }
+    order = order(e);
     cursor = 0;
     pending = null;
     skippedThisEpoch = 0;
     deliveredThisEpoch = 0;
     epochLogged = false;
+  }
+
+  /**
+   * The dataset indices of epoch {@code e} in the order this iterator reads them (before skips):
+   * batch {@code j} of the epoch holds positions {@code [j B, (j + 1) B)} when no image is skipped.
+   * With {@link #batchOf} it gives any batch without iterating to it (e.g. a shard of a batch on
+   * another machine).
+   */
+  public int[] order(int e) {
+    int[] o = subset.clone();
+    if (config.shuffle()) {
+      Shuffle.inPlace(o, new SplittableRandom(mix(config.seed(), e, -1)));
+    }
+    return o;
+  }
+
+  /**
+   * The batch of the images {@code indices} (dataset indices) as epoch {@code e} makes them: the
+   * same views and labels as the rows of the batch {@link #next} delivers holding these images in
+   * that epoch. An unreadable image fails whatever the {@link BadImagePolicy}.
+   *
+   * @throws DatasetException naming the file of an unreadable image
+   */
+  public MultiDataSet batchOf(int e, int[] indices) {
+    if (indices.length == 0) {
+      throw new IllegalArgumentException("a batch needs at least one image");
+    }
+    List<Image[]> views = new ArrayList<>(indices.length);
+    List<Integer> labels = new ArrayList<>(indices.length);
+    for (int index : indices) {
+      views.add(views(e, index));
+      labels.add(dataset.label(index));
+    }
+    MultiDataSet batch = stack(views, labels);
+    if (preProcessor != null) {
+      preProcessor.preProcess(batch);
+    }
+    return batch;
   }
 
   /** Jumps to the start of epoch {@code e} (e.g. when resuming from a checkpoint). */
@@ -265,11 +300,16 @@ public final class ImageBatchIterator implements MultiDataSetIterator {
 
   private Object processOne(int index) {
     try {
-      Image img = dataset.image(index);
-      return transform.apply(img, new SplittableRandom(mix(config.seed(), epoch, index)));
+      return views(epoch, index);
     } catch (DatasetException e) {
       return e;
     }
+  }
+
+  /** Image {@code index}'s views in epoch {@code e}, augmented from {@code (seed, e, index)}. */
+  private Image[] views(int e, int index) {
+    Image img = dataset.image(index);
+    return transform.apply(img, new SplittableRandom(mix(config.seed(), e, index)));
   }
 
   private void handleBad(DatasetException e) {

@@ -216,13 +216,29 @@ public final class Pretrainer {
     // each replica's gradients and metrics of one fit pass on its rows (2-3x faster than
     // calculateGradientsAndOutputs in M2.1, and no second forward pass), combined into the
     // whole batch's and applied once
-    Map<String, Double> out =
-        replicas
-            .step(optimizer, PretrainModel.split(b, replicas.size()), PretrainModel::replicaPass)
-            .metrics();
+    Replicas.Pass combined =
+        replicas.compute(PretrainModel.split(b, replicas.size()), PretrainModel::replicaPass);
+    return apply(combined, b.images().size(0), start);
+  }
+
+  /**
+   * One optimiser step with the gradients of step {@code stepsDone() + 1}'s batch computed
+   * elsewhere, e.g. by {@link PretrainModel#replicaPass} on shards in other processes (the
+   * beit4j-spark module) and combined by {@link Replicas#combine}: clipped and applied to {@link
+   * #model} exactly as {@link #step(MultiDataSet)} applies its own replicas' pass, then copied to
+   * the replicas.
+   *
+   * @param combined the whole batch's gradients and metrics ({@link PretrainModel#metricNames})
+   * @param images the batch size, for the images/s figure
+   * @param startNanos {@link System#nanoTime} when the step began
+   */
+  public StepMetrics apply(Replicas.Pass combined, long images, long startNanos) {
+    optimizer.step(model.parameters(), combined.gradients());
+    replicas.broadcast();
+    Map<String, Double> out = combined.metrics();
     double norm = optimizer.lastGradientNorm();
     step++;
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = (System.nanoTime() - startNanos) / 1e9;
     StepMetrics m =
         new StepMetrics(
             step,
@@ -233,7 +249,7 @@ public final class Pretrainer {
             out.get(PretrainModel.MIM_ACC),
             config.clsHead() ? out.get(PretrainModel.CLS_ACC) : Double.NaN,
             norm,
-            b.images().size(0) / seconds);
+            images / seconds);
     history.add(m);
     return m;
   }

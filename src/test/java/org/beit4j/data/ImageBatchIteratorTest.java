@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class ImageBatchIteratorTest {
 
@@ -85,6 +86,30 @@ class ImageBatchIteratorTest {
     for (int i = 0; i < one.size(); i++) {
       assertEquals(one.get(i).getFeatures(0), two.get(i).getFeatures(0));
     }
+  }
+
+  @Test
+  void batchOfAnyImagesIsTheRowsTheIteratorDelivers() {
+    LoaderConfig cfg = LoaderConfig.of(8).withSeed(7);
+    ImageBatchIterator it = ImageBatchIterator.of(DATA, TransformConfig.augmented(12, 3), cfg);
+    epoch(it);
+    it.reset();
+    List<MultiDataSet> e1 = epoch(it); // epoch 1
+    int[] order = it.order(1);
+    assertEquals(indices(e1), java.util.Arrays.stream(order).boxed().toList());
+    // rows 3..6 of the second batch of epoch 1, made without iterating to them
+    int[] some = java.util.Arrays.copyOfRange(order, 8 + 3, 8 + 7);
+    MultiDataSet direct =
+        ImageBatchIterator.of(DATA, TransformConfig.augmented(12, 3), cfg).batchOf(1, some);
+    INDArray expected = e1.get(1).getFeatures(0).get(NDArrayIndex.interval(3, 7));
+    assertEquals(expected, direct.getFeatures(0));
+    assertEquals(e1.get(1).getLabels(0).get(NDArrayIndex.interval(3, 7)), direct.getLabels(0));
+    // another epoch augments the same images otherwise
+    assertNotEquals(
+        expected,
+        ImageBatchIterator.of(DATA, TransformConfig.augmented(12, 3), cfg)
+            .batchOf(2, some)
+            .getFeatures(0));
   }
 
   @Test

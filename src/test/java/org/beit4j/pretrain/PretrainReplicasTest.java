@@ -101,6 +101,33 @@ class PretrainReplicasTest {
   }
 
   @Test
+  void applyingShardPassesComputedElsewhereIsAStep() {
+    List<MultiDataSet> data = Synthetic.batches(2, 6, 28, 8);
+    PretrainConfig cfg = PretrainerTest.config(2, 0).withRun(r -> r.withReplicas(1));
+    Pretrainer a = Pretrainer.create(cfg, PretrainerTest.tokenizer(), null);
+    Pretrainer b = Pretrainer.create(cfg, PretrainerTest.tokenizer(), null);
+    PretrainModel elsewhere = PretrainModel.build(cfg, DataType.FLOAT);
+    for (int s = 0; s < 2; s++) {
+      StepMetrics ma = a.step(data.get(s));
+      // another graph, given b's parameters, computes the passes of two shards (as a worker would)
+      b.model().parameters().forEach((name, v) -> elsewhere.parameter(name).assign(v));
+      List<Replicas.Pass> parts =
+          PretrainModel.split(b.prepare(data.get(s), s), 2).stream()
+              .map(elsewhere::replicaPass)
+              .toList();
+      StepMetrics mb = b.apply(Replicas.combine(parts), 6, System.nanoTime());
+      assertEquals(s + 1, b.stepsDone());
+      assertEquals(ma.loss(), mb.loss(), 1e-5, "loss at step " + (s + 1));
+      assertEquals(ma.gradNorm(), mb.gradNorm(), 1e-5 * ma.gradNorm());
+    }
+    for (String name : a.model().parameterNames()) {
+      double diff =
+          a.model().parameter(name).sub(b.model().parameter(name)).amaxNumber().doubleValue();
+      assertTrue(diff < 1e-5, name + " differs by " + diff);
+    }
+  }
+
+  @Test
   void resumeWithTwoReplicasIsBitExact() {
     List<MultiDataSet> data = Synthetic.batches(3, 6, 28, 5);
     PretrainConfig cfg = PretrainerTest.config(4, 2).withRun(r -> r.withReplicas(2));
