@@ -12,16 +12,16 @@ public final class BenchReport {
 
   /** The table's header and alignment lines. */
   public static String tableHeader() {
-    return "| stage | step | batch | replicas | ms/step | img/s | GFLOP/step | GFLOP/s | MFU"
+    return "| stage | step | batch | replicas | ms/step | img/s | GFLOP/step | GFLOP/s | GEMM GFLOP/s | MFU"
         + " | peak heap MiB | peak off-heap MiB | peak RSS MiB |\n"
-        + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
+        + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
   }
 
   /** One stage's row. */
   public static String row(BenchResult r) {
     return String.format(
         Locale.ROOT,
-        "| %s | %s | %d | %d | %.0f | %.1f | %.2f | %.1f | %.1f%% | %.0f | %.0f | %.0f |%n",
+        "| %s | %s | %d | %d | %.0f | %.1f | %.2f | %.1f | %.1f | %.1f%% | %.0f | %.0f | %.0f |%n",
         r.name(),
         r.description(),
         r.batch(),
@@ -30,6 +30,7 @@ public final class BenchReport {
         r.imagesPerSecond(),
         r.flopsPerStep() / 1e9,
         r.achievedGflops(),
+        r.gemmGflops(),
         100 * r.mfu(),
         r.memory().heap() / MIB,
         r.memory().offHeap() / MIB,
@@ -42,7 +43,8 @@ public final class BenchReport {
     run.results().forEach(r -> counts.add(r.name() + " " + r.warmup() + "/" + r.runs()));
     return String.format(
         Locale.ROOT,
-        "GEMM %d^3 float: %.1f GFLOP/s (median of 5; MFU = GFLOP/s / this)%n"
+        "GEMM %d^3 float at the start: %.1f GFLOP/s (median of 5; each stage's MFU divides by the"
+            + " GEMM measured right before it)%n"
             + "host: %d cores; threads: %d (libnd4j ops), %d (OpenBLAS); default replicas: %d; %s%n"
             + "ms/step: median of the timed steps after warm-up (warm-up/timed: %s); FLOPs"
             + " counted from the config (docs/performance.md)%n"
@@ -96,6 +98,8 @@ public final class BenchReport {
               + number(r.flopsPerStep() / 1e9)
               + ", \"gflops\": "
               + number(r.achievedGflops())
+              + ", \"gemmGflops\": "
+              + number(r.gemmGflops())
               + ", \"mfu\": "
               + number(r.mfu())
               + ", \"peakHeapBytes\": "

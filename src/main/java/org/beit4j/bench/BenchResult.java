@@ -10,7 +10,7 @@ package org.beit4j.bench;
  * @param warmup untimed steps
  * @param stepMillis wall milliseconds of each timed step
  * @param flopsPerStep matmul FLOPs of one step ({@link FlopCount})
- * @param gemmGflops the host's GEMM GFLOP/s measured in the same run, on the same threads
+ * @param gemmGflops the host's GEMM GFLOP/s measured right before the stage, on the same threads
  * @param memory peak heap, off-heap and resident bytes while the stage ran (build included)
  */
 public record BenchResult(

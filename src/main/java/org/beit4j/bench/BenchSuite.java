@@ -98,7 +98,8 @@ public final class BenchSuite {
   }
 
   /**
-   * Sets the threads, measures GEMM, then times each stage with its memory sampled.
+   * Sets the threads and replicas, measures GEMM, then times each stage with its memory sampled,
+   * each after a GEMM of its own (the denominator of its MFU).
    *
    * @param onResult called after each stage (e.g. to print its row at once)
    */
@@ -118,6 +119,9 @@ public final class BenchSuite {
       int warmup = s.warmupFor(settings.warmup() >= 0 ? settings.warmup() : s.defaultWarmup());
       int runs = settings.runs() > 0 ? settings.runs() : s.defaultRuns();
       System.gc(); // frees the previous stage's arrays, so each stage's peaks are its own
+      // the stage's MFU is taken against a GEMM measured right before it: on a shared machine the
+      // speed drifts within a run
+      double stageGemm = GemmBenchmark.gflops(settings.gemmSize(), GEMM_WARMUP, GEMM_RUNS);
       double[] ms;
       MemorySampler.Peaks peaks;
       try (MemorySampler memory = MemorySampler.start()) {
@@ -133,7 +137,7 @@ public final class BenchSuite {
               warmup,
               ms,
               s.flopsPerStep(),
-              gemm,
+              stageGemm,
               peaks);
       results.add(r);
       onResult.accept(r);

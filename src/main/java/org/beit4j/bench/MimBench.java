@@ -65,7 +65,9 @@ public record MimBench(String name, String description, PretrainConfig config)
     Pretrainer trainer = Pretrainer.create(config, new FixedTokens(config), null);
     INDArray images = BenchData.images(batch(), v.channels(), v.imageSize());
     MultiDataSet data = new MultiDataSet(new INDArray[] {images}, new INDArray[0]);
-    return Stopwatch.millis(warmup, runs, () -> trainer.step(data));
+    try (Replicas<?> threads = trainer.replicas()) {
+      return Stopwatch.millis(warmup, runs, () -> trainer.step(data));
+    }
   }
 
   /** Codes {@code (i * 7 + j) mod V} for image i, patch j: a tokenizer that costs nothing. */

@@ -70,16 +70,17 @@ public record TokenizerBench(String name, VqKdConfig config, CnnTeacherConfig te
   public double[] stepMillis(int warmup, int runs) {
     int skip = warmupFor(warmup);
     int steps = skip + runs;
-    SyntheticImages data = BenchData.dataset(steps * batch(), 1, config.encoder().imageSize());
+    int c = config.encoder().channels();
+    SyntheticImages data = BenchData.dataset(steps * batch(), c, config.encoder().imageSize());
     CnnTeacher t =
         CnnTeacher.train(
             teacher.withEpochs(1).withTrainLimit(teacher.batchSize()),
             data,
-            BenchData.dataset(teacher.batchSize(), 1, teacher.imageSize()));
+            BenchData.dataset(teacher.batchSize(), c, teacher.imageSize()));
     ImageBatchIterator it =
         ImageBatchIterator.of(
             data,
-            TransformConfig.plain(config.encoder().imageSize(), 1),
+            TransformConfig.plain(config.encoder().imageSize(), c),
             LoaderConfig.of(batch()).withSeed(BenchData.SEED));
     List<Double> ms = new ArrayList<>();
     VqKdTokenizer.train(

@@ -72,6 +72,8 @@ class BenchSuiteTest {
       assertTrue(r.flopsPerStep() > 0, r.name());
       assertTrue(r.memory().resident() > r.memory().offHeap(), r.name());
       assertTrue(r.memory().heap() > 0, r.name());
+      assertTrue(r.gemmGflops() > 0, r.name()); // each stage's own GEMM
+      assertEquals(r.achievedGflops() / r.gemmGflops(), r.mfu(), 1e-12, r.name());
     }
     // the tokenizer's k-means batches are always warm-up
     assertEquals(vq.kmeansBatches(), run.results().get(2).warmup());
