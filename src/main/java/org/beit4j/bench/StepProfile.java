@@ -256,16 +256,21 @@ public final class StepProfile {
     SDVariable last = layers.get(cfg.depth() - 1);
     SDVariable out = Vit.norm(sd, "vit", init, cfg, last);
     t.tag("final-norm");
-    SDVariable targets = sd.reshape(sd.oneHot(codes, k, -1, 1.0, 0.0, dt), -1, k);
-    t.tag("mim/one-hot-targets");
-    SDVariable logits =
-        Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, out), d, k);
-    sd.identity(PretrainModel.MIM_LOGITS, logits);
+    SDVariable index = Mim.maskedIndex(sd, mask);
+    SDVariable maskedCodes = Mim.maskedRows(sd, sd.reshape(codes, -1), index);
+    t.tag("mim/masked-codes");
+    SDVariable tokens = sd.reshape(Vit.patchTokens(sd, cfg, out), -1, d);
+    sd.identity(
+        PretrainModel.MIM_LOGITS, Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, tokens, d, k));
+    t.tag("mim/all-rows-logits");
+    SDVariable rows = Mim.maskedRows(sd, tokens, index);
+    t.tag("mim/masked-rows");
+    SDVariable logits = Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, rows, d, k);
     t.tag("mim/head-logits");
     SDVariable mimLoss =
-        Mim.maskedCrossEntropy(sd, logits, targets, mask).rename(PretrainModel.MIM_LOSS);
+        Mim.maskedCrossEntropy(sd, logits, maskedCodes, k).rename(PretrainModel.MIM_LOSS);
     t.tag("mim/cross-entropy");
-    Mim.maskedAccuracy(sd, logits, codes, mask).rename(PretrainModel.MIM_ACC);
+    Mim.maskedAccuracy(sd, logits, maskedCodes).rename(PretrainModel.MIM_ACC);
     t.tag("mim/accuracy");
     SDVariable loss = mimLoss.mul(weightMim);
     t.tag("loss");
@@ -277,13 +282,15 @@ public final class StepProfile {
       }
       s = ClsHead.sharedNorm(sd, "vit", s);
       t.tag("clshead/shared-norm");
-      SDVariable clsLogits =
-          Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, s), d, k);
+      SDVariable clsRows =
+          Mim.maskedRows(sd, sd.reshape(Vit.patchTokens(sd, cfg, s), -1, d), index);
+      t.tag("clshead/masked-rows");
+      SDVariable clsLogits = Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, clsRows, d, k);
       t.tag("clshead/head-logits");
       SDVariable clsLoss =
-          Mim.maskedCrossEntropy(sd, clsLogits, targets, mask).rename(PretrainModel.CLS_LOSS);
+          Mim.maskedCrossEntropy(sd, clsLogits, maskedCodes, k).rename(PretrainModel.CLS_LOSS);
       t.tag("clshead/cross-entropy");
-      Mim.maskedAccuracy(sd, clsLogits, codes, mask).rename(PretrainModel.CLS_ACC);
+      Mim.maskedAccuracy(sd, clsLogits, maskedCodes).rename(PretrainModel.CLS_ACC);
       t.tag("clshead/accuracy");
       loss = loss.add(clsLoss.mul(weightCls));
     }

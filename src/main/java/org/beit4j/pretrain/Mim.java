@@ -30,15 +30,39 @@ public final class Mim {
   }
 
   /**
-   * Eq. (4) before the softmax: {@code W_c h_i + b_c} for every patch; the parameters {@code
+   * Which rows of the flattened patches are masked: {@code mask} as an INT 0/1 partition index for
+   * {@link #maskedRows}.
+   *
+   * @param mask {@code [B, N]} 0/1, 1 = masked
+   * @return {@code [B*N]} INT
+   */
+  public static SDVariable maskedIndex(SameDiff sd, SDVariable mask) {
+    return sd.reshape(mask, -1).castTo(DataType.INT); // [B*N]
+  }
+
+  /**
+   * The rows {@code i in M} of {@code rows}, in order, by {@code dynamic_partition}: eq. (4) and
+   * (5) need the head only there, and in M2.1 {@code gather} has no backward while {@code
+   * dynamic_partition} has one (the gradient of the other rows is zero, as with a 0/1 weight).
+   *
+   * @param rows {@code [B*N, ...]}
+   * @param index {@code [B*N]} from {@link #maskedIndex}
+   * @return {@code [M, ...]}, {@code M = |M|} the number of masked patches of the batch
+   */
+  public static SDVariable maskedRows(SameDiff sd, SDVariable rows, SDVariable index) {
+    return sd.dynamicPartition(rows, index, 2)[1]; // [M, ...]
+  }
+
+  /**
+   * Eq. (4) before the softmax: {@code W_c h_i + b_c} for every given row; the parameters {@code
    * scope/w [D, K]}, {@code scope/b [K]} are created on the first call and reused by later calls
    * with the same scope, so that the [CLS] branch shares the head (section 1.3.2).
    *
-   * @param tokens {@code [B, N, D]} normalised patch outputs
-   * @return logits {@code [B*N, K]}
+   * @param rows {@code [R, D]} normalised patch outputs (all patches, or the masked ones)
+   * @return logits {@code [R, K]}
    */
   public static SDVariable headLogits(
-      SameDiff sd, String scope, Init init, SDVariable tokens, int d, int k) {
+      SameDiff sd, String scope, Init init, SDVariable rows, int d, int k) {
     SDVariable w =
         sd.hasVariable(scope + "/w")
             ? sd.getVariable(scope + "/w")
@@ -47,43 +71,36 @@ public final class Mim {
         sd.hasVariable(scope + "/b")
             ? sd.getVariable(scope + "/b")
             : sd.var(scope + "/b", init.zeros(k)); // [K]
-    SDVariable flat = sd.reshape(tokens, -1, d); // [B*N, D]
-    return sd.mmul(flat, w).add(b); // [B*N, K]
+    return sd.mmul(rows, w).add(b); // [R, K]
   }
 
   /**
-   * Eq. (5), {@code L = -(1/|M|) sum_{i in M} log softmax(W_c h_i + b_c)_{z_i}}: cross-entropy on
-   * the masked positions only, averaged over them (the official code averages over all masked
-   * patches of the batch). Written as {@code sum(oneHot * logSoftmax)} with explicit weights
-   * because SameDiff's fused softmax cross-entropy ignores the upstream gradient.
+   * Eq. (5), {@code L = -(1/|M|) sum_{i in M} log softmax(W_c h_i + b_c)_{z_i}}, on the masked rows
+   * alone ({@link #maskedRows}), averaged over them (the official code averages over all masked
+   * patches of the batch). Written as {@code sum(oneHot * logSoftmax)} because SameDiff's fused
+   * softmax cross-entropy ignores the upstream gradient.
    *
-   * @param logits {@code [B*N, K]}
-   * @param targets {@code [B*N, K]} one-hot tokenizer codes
-   * @param mask {@code [B, N]} 0/1
+   * @param logits {@code [M, K]} of the masked patches
+   * @param codes {@code [M]} INT tokenizer codes of the same patches
    * @return scalar loss
    */
   public static SDVariable maskedCrossEntropy(
-      SameDiff sd, SDVariable logits, SDVariable targets, SDVariable mask) {
-    SDVariable logProb = sd.nn().logSoftmax(logits); // [B*N, K]
-    SDVariable nll = sd.sum(targets.mul(logProb), 1).neg(); // [B*N]
-    SDVariable m = sd.reshape(mask, -1); // [B*N]
-    return sd.sum(nll.mul(m)).div(sd.sum(m)); // []
+      SameDiff sd, SDVariable logits, SDVariable codes, int k) {
+    SDVariable targets = sd.oneHot(codes, k, -1, 1.0, 0.0, logits.dataType()); // [M, K]
+    SDVariable logProb = sd.nn().logSoftmax(logits); // [M, K]
+    return sd.mean(sd.sum(targets.mul(logProb), 1)).neg(); // []
   }
 
   /**
    * Share of masked positions whose most likely token is the target (not differentiable, for
    * reporting).
    *
-   * @param logits {@code [B*N, K]}
-   * @param codes {@code [B, N]} integer codes
-   * @param mask {@code [B, N]} 0/1
+   * @param logits {@code [M, K]} of the masked patches
+   * @param codes {@code [M]} INT codes of the same patches
    * @return scalar in [0, 1]
    */
-  public static SDVariable maskedAccuracy(
-      SameDiff sd, SDVariable logits, SDVariable codes, SDVariable mask) {
-    SDVariable predicted = sd.argmax(logits, 1).castTo(DataType.INT); // [B*N]
-    SDVariable hit = sd.eq(predicted, sd.reshape(codes, -1)).castTo(mask.dataType()); // [B*N]
-    SDVariable m = sd.reshape(mask, -1); // [B*N]
-    return sd.sum(hit.mul(m)).div(sd.sum(m)); // []
+  public static SDVariable maskedAccuracy(SameDiff sd, SDVariable logits, SDVariable codes) {
+    SDVariable predicted = sd.argmax(logits, 1).castTo(DataType.INT); // [M]
+    return sd.mean(sd.eq(predicted, codes).castTo(logits.dataType())); // []
   }
 }

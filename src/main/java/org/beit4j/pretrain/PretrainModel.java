@@ -107,14 +107,17 @@ public final class PretrainModel {
     SDVariable last = layers.get(cfg.depth() - 1); // [B, T, D]
     SDVariable out = Vit.norm(sd, VIT, init, cfg, last); // [B, T, D]
 
-    SDVariable targets = sd.reshape(sd.oneHot(codes, k, -1, 1.0, 0.0, dataType), -1, k); // [B*N, K]
+    // eq. (4), (5) on the masked rows only; the logits of all rows are computed on request only
+    SDVariable index = Mim.maskedIndex(sd, mask); // [B*N]
+    SDVariable maskedCodes = Mim.maskedRows(sd, sd.reshape(codes, -1), index); // [M]
+    SDVariable tokens = sd.reshape(Vit.patchTokens(sd, cfg, out), -1, d); // [B*N, D]
+    sd.identity(MIM_LOGITS, Mim.headLogits(sd, HEAD_SCOPE, init, tokens, d, k)); // [B*N, K]
     SDVariable logits =
-        Mim.headLogits(sd, HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, out), d, k); // [B*N, K]
-    sd.identity(MIM_LOGITS, logits); // named, for MimPredictions
+        Mim.headLogits(sd, HEAD_SCOPE, init, Mim.maskedRows(sd, tokens, index), d, k); // [M, K]
     // the reported scalars are their ops' own outputs renamed, not identity copies: M2.1's training
     // session hands listeners no array for an identity op, so fitPass could not read them
-    SDVariable mimLoss = Mim.maskedCrossEntropy(sd, logits, targets, mask).rename(MIM_LOSS); // []
-    Mim.maskedAccuracy(sd, logits, codes, mask).rename(MIM_ACC);
+    SDVariable mimLoss = Mim.maskedCrossEntropy(sd, logits, maskedCodes, k).rename(MIM_LOSS); // []
+    Mim.maskedAccuracy(sd, logits, maskedCodes).rename(MIM_ACC);
     SDVariable loss = mimLoss.mul(weightMim); // []
     if (config.clsHead()) {
       SDVariable s = ClsHead.sequence(sd, cfg, last, layers.get(config.clsHeadLayer() - 1));
@@ -129,11 +132,13 @@ public final class PretrainModel {
               config.clsHeadLayer(),
               config.clsHeadDepth()); // [B, T, D]
       s = ClsHead.sharedNorm(sd, VIT, s); // [B, T, D]
+      SDVariable clsTokens = sd.reshape(Vit.patchTokens(sd, cfg, s), -1, d); // [B*N, D]
       SDVariable clsLogits =
-          Mim.headLogits(sd, HEAD_SCOPE, init, Vit.patchTokens(sd, cfg, s), d, k); // [B*N, K]
+          Mim.headLogits(
+              sd, HEAD_SCOPE, init, Mim.maskedRows(sd, clsTokens, index), d, k); // [M, K]
       SDVariable clsLoss =
-          Mim.maskedCrossEntropy(sd, clsLogits, targets, mask).rename(CLS_LOSS); // []
-      Mim.maskedAccuracy(sd, clsLogits, codes, mask).rename(CLS_ACC);
+          Mim.maskedCrossEntropy(sd, clsLogits, maskedCodes, k).rename(CLS_LOSS); // []
+      Mim.maskedAccuracy(sd, clsLogits, maskedCodes).rename(CLS_ACC);
       loss = loss.add(clsLoss.mul(weightCls));
     }
     loss.rename(LOSS);

@@ -53,22 +53,19 @@ class PretrainModelTest {
   void eq5IsCrossEntropyOnMaskedPositionsOnly() {
     SameDiff sd = SameDiff.create();
     SDVariable logits = sd.placeHolder("z", DataType.DOUBLE, -1, 3);
-    SDVariable targets = sd.placeHolder("t", DataType.DOUBLE, -1, 3);
     SDVariable mask = sd.placeHolder("m", DataType.DOUBLE, -1, 2);
     SDVariable codes = sd.placeHolder("c", DataType.INT, -1, 2);
-    SDVariable loss = Mim.maskedCrossEntropy(sd, logits, targets, mask);
-    SDVariable acc = Mim.maskedAccuracy(sd, logits, codes, mask);
+    SDVariable index = Mim.maskedIndex(sd, mask);
+    SDVariable rows = Mim.maskedRows(sd, logits, index);
+    SDVariable maskedCodes = Mim.maskedRows(sd, sd.reshape(codes, -1), index);
+    SDVariable loss = Mim.maskedCrossEntropy(sd, rows, maskedCodes, 3);
+    SDVariable acc = Mim.maskedAccuracy(sd, rows, maskedCodes);
     double[][] z = {{1, 2, 3}, {0, 0, 5}, {2, 0, 0}, {1, 1, 1}};
     int[] c = {2, 0, 0, 1};
     double[] m = {1, 0, 1, 1};
-    double[][] t = new double[4][3];
-    for (int i = 0; i < 4; i++) {
-      t[i][c[i]] = 1;
-    }
     Map<String, INDArray> in =
         Map.of(
             "z", Nd4j.createFromArray(z),
-            "t", Nd4j.createFromArray(t),
             "m", Nd4j.createFromArray(new double[][] {{1, 0}, {1, 1}}),
             "c", Nd4j.createFromArray(new int[][] {{2, 0}, {0, 1}}));
     Map<String, INDArray> out = sd.output(in, loss.name(), acc.name());
