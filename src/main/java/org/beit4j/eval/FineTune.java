@@ -1,6 +1,5 @@
 package org.beit4j.eval;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,10 +62,10 @@ public final class FineTune {
    * Loads an exported backbone ({@code backbone.sd} of a pretraining run) and puts a new head on
    * it.
    *
-   * @throws IOException if the file is missing or not a beit4j VisionTransformer
+   * @throws org.beit4j.io.ArtefactException if the file is missing or not a beit4j
+   *     VisionTransformer
    */
-  public static FineTune fromBackbone(Path backboneFile, int numClasses, FineTuneConfig config)
-      throws IOException {
+  public static FineTune fromBackbone(Path backboneFile, int numClasses, FineTuneConfig config) {
     return of(VisionTransformer.load(backboneFile), numClasses, config);
   }
 

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.CsvRecords;
+import org.beit4j.io.Manifest;
 
 /**
  * The comparative results table of a run: one row per representation with its linear-probe, k-NN
@@ -28,6 +29,12 @@ public record ResultsTable(List<Row> rows) {
 
   public static final String CSV_FILE = "results.csv";
   public static final String MD_FILE = "results.md";
+
+  /** The artefact kind of a saved results table (its manifest and error messages). */
+  public static final String KIND = "metrics";
+
+  /** Format version of {@value #CSV_FILE} (see {@link org.beit4j.io.Manifest}). */
+  public static final int FORMAT_VERSION = 1;
 
   /** Shown in Markdown for a measurement that was not run. */
   public static final String MISSING = "—";
@@ -188,24 +195,39 @@ public record ResultsTable(List<Row> rows) {
    * @throws UncheckedIOException naming the file if it cannot be written
    */
   public void save(Path dir) {
-    AtomicFiles.write(
-        dir.resolve(CSV_FILE), tmp -> Files.writeString(tmp, toCsv(), StandardCharsets.UTF_8));
+    Path csv = dir.resolve(CSV_FILE);
+    try {
+      Manifest.deleteSidecar(csv);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    AtomicFiles.write(csv, tmp -> Files.writeString(tmp, toCsv(), StandardCharsets.UTF_8));
+    Manifest.writeFile(csv, KIND, FORMAT_VERSION);
     AtomicFiles.write(
         dir.resolve(MD_FILE), tmp -> Files.writeString(tmp, toMarkdown(), StandardCharsets.UTF_8));
   }
 
   /**
-   * Reads a {@value #CSV_FILE} written by {@link #save}.
+   * Reads a {@value #CSV_FILE} written by {@link #save} (the file, or the directory holding it),
+   * checking its manifest.
    *
-   * @throws UncheckedIOException if the file cannot be read
-   * @throws IllegalArgumentException naming the file and line if it is not such a table
+   * @throws org.beit4j.io.ArtefactException naming the file (and line) if it is missing, truncated,
+   *     corrupted or not such a table
    */
   public static ResultsTable load(Path csv) {
-    try {
-      return parse(Files.readString(csv, StandardCharsets.UTF_8), csv.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(new IOException("Could not read results table " + csv, e));
-    }
+    return Manifest.load(
+        csv,
+        KIND,
+        FORMAT_VERSION,
+        false,
+        CSV_FILE,
+        f -> {
+          String text = Files.readString(f, StandardCharsets.UTF_8);
+          if (!text.isEmpty() && !text.endsWith("\n")) {
+            throw new IOException(f + " is truncated: its last record has no line end");
+          }
+          return parse(text, f.toString());
+        });
   }
 
   /** Parses the text of {@link #toCsv}; {@code where} names it in error messages. */

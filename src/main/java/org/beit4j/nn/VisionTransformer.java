@@ -1,6 +1,5 @@
 package org.beit4j.nn;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -8,6 +7,9 @@ import java.util.Arrays;
 import java.util.Map;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
+import org.beit4j.io.ArtefactException;
+import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.Manifest;
 import org.beit4j.io.RecordProperties;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -271,18 +273,39 @@ public final class VisionTransformer {
 
   // ---- persistence -------------------------------------------------------------------------
 
-  /** Saves graph, parameters, config and (if any) updater state to one file. */
+  /** The artefact kind of a saved VisionTransformer (its manifest and error messages). */
+  public static final String KIND = "backbone";
+
+  /** Format version of the saved file (SameDiff FlatBuffers with the config constant). */
+  public static final int FORMAT_VERSION = 1;
+
+  /**
+   * Saves graph, parameters, config and (if any) updater state to one file, atomically, followed by
+   * its manifest {@code <file>.manifest.properties} (size and SHA-256).
+   */
   public void save(Path path) {
-    sd.save(path.toFile(), true);
+    AtomicFiles.write(
+        path,
+        tmp -> {
+          Manifest.deleteSidecar(path);
+          sd.save(tmp.toFile(), true);
+        });
+    Manifest.writeFile(path, KIND, FORMAT_VERSION);
   }
 
-  /** Loads a model written by {@link #save}, with its updater state. */
-  public static VisionTransformer load(Path path) throws IOException {
-    File file = path.toFile();
-    if (!file.isFile()) {
-      throw new IOException("no model file at " + path);
-    }
-    SameDiff sd = SameDiff.load(file, true);
+  /**
+   * Loads a model written by {@link #save}, with its updater state: the {@code .sd} file or the
+   * directory holding {@code backbone.sd}; its manifest is checked first.
+   *
+   * @throws ArtefactException naming the file and what is wrong (missing, truncated, corrupted,
+   *     another kind of artefact)
+   */
+  public static VisionTransformer load(Path path) {
+    return Manifest.load(path, KIND, FORMAT_VERSION, false, "backbone.sd", VisionTransformer::read);
+  }
+
+  private static VisionTransformer read(Path path) throws IOException {
+    SameDiff sd = SameDiff.load(path.toFile(), true);
     Stored c = stored(sd, path);
     return new VisionTransformer(sd, c.vit(), c.numClasses(), c.pool());
   }

@@ -289,13 +289,8 @@ public final class ProbeStage {
 
   /** The ViT of a RANDOM or BACKBONE source (a random one has the backbone's shape, seed 1). */
   static VisionTransformer vit(Source s, VisionTransformer.Pool pool) {
-    Path file = backboneFile(s);
-    try {
-      VisionTransformer loaded = VisionTransformer.load(file);
-      return s.kind() == Kind.RANDOM ? VisionTransformer.build(loaded.config(), 1) : loaded;
-    } catch (IOException e) {
-      throw new PipelineException("cannot read the backbone " + file + ": " + e.getMessage(), e);
-    }
+    VisionTransformer loaded = VisionTransformer.load(backboneFile(s));
+    return s.kind() == Kind.RANDOM ? VisionTransformer.build(loaded.config(), 1) : loaded;
   }
 
   private static String describe(Source s) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.Manifest;
 import org.beit4j.io.NamedArrays;
 import org.beit4j.io.Provenance;
 import org.beit4j.io.RecordProperties;
@@ -43,6 +44,12 @@ public final class PretrainCheckpoint {
   static final String FORMAT = "beit4j-pretrain-1";
   private static final String REPLICAS = "run.replicas";
 
+  /** The artefact kind of a pretraining checkpoint (its manifest and error messages). */
+  public static final String KIND = "pretrain-checkpoint";
+
+  /** Format version of the checkpoint directory (see {@link Manifest}). */
+  public static final int FORMAT_VERSION = 1;
+
   private PretrainCheckpoint() {}
 
   /** What {@link #read} returns. */
@@ -71,23 +78,29 @@ public final class PretrainCheckpoint {
             p.store(w, "beit4j pretraining state");
           }
           Provenance.of(
-                  "pretrain-checkpoint",
+                  KIND,
                   model.config(),
                   data,
                   model.config().seed(),
                   step,
                   Map.of("tokenizer", tokenizerId))
               .save(tmp);
+          Manifest.writeDir(tmp, KIND, FORMAT_VERSION);
         });
   }
 
   /**
    * Reads a checkpoint; with {@code expected} non-null, refuses one written for another config.
    *
-   * @throws IllegalArgumentException naming every differing field, e.g. "vit.depth: 2 vs 3"
-   * @throws UncheckedIOException when the directory is not a complete checkpoint
+   * @throws org.beit4j.io.ArtefactException naming every differing field, e.g. "vit.depth: 2 vs 3",
+   *     or when the directory (or a file in it) is not a complete checkpoint, or a file is
+   *     truncated or corrupted
    */
   public static State read(Path dir, PretrainConfig expected) {
+    return Manifest.load(dir, KIND, FORMAT_VERSION, true, TRAINER, d -> readChecked(d, expected));
+  }
+
+  private static State readChecked(Path dir, PretrainConfig expected) {
     try {
       if (!Files.isRegularFile(dir.resolve(TRAINER))) {
         throw new IOException(dir + " is not a beit4j pretraining checkpoint (no " + TRAINER + ")");

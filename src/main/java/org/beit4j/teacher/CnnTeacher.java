@@ -1,6 +1,5 @@
 package org.beit4j.teacher;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +12,7 @@ import org.beit4j.data.ImageDataset;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
 import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.Manifest;
 import org.beit4j.io.Provenance;
 import org.beit4j.train.Replicas;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -56,6 +56,9 @@ public final class CnnTeacher implements Teacher {
 
   /** The graph file inside a saved teacher's directory. */
   public static final String GRAPH_FILE = "teacher.sd";
+
+  /** Format version of the saved directory (see {@link Manifest}). */
+  public static final int FORMAT_VERSION = 1;
 
   /** Provenance key of the graph-building code's version ({@link CnnTeacherNet#VERSION}). */
   static final String NET_KEY = "network";
@@ -162,18 +165,24 @@ public final class CnnTeacher implements Teacher {
           Files.createDirectories(tmp);
           sd.save(tmp.resolve(GRAPH_FILE).toFile(), false);
           provenance.save(tmp);
+          Manifest.writeDir(tmp, KIND, FORMAT_VERSION);
         });
     log.info("Saved CNN teacher {} to {}", id, dir);
   }
 
   /**
-   * Loads a teacher written by {@link #save}.
+   * Loads a teacher written by {@link #save} from its directory (or a file in it), checking its
+   * manifest.
    *
-   * @throws IllegalArgumentException if {@code dir} is not a saved CNN teacher or its weights do
-   *     not match the id recorded when it was saved
-   * @throws UncheckedIOException if a file is missing or unreadable
+   * @throws org.beit4j.io.ArtefactException if {@code dir} is not a saved CNN teacher, a file is
+   *     missing, truncated or corrupted, or its weights do not match the id recorded when it was
+   *     saved
    */
   public static CnnTeacher load(Path dir) {
+    return Manifest.load(dir, KIND, FORMAT_VERSION, true, GRAPH_FILE, CnnTeacher::read);
+  }
+
+  private static CnnTeacher read(Path dir) {
     Provenance p = Provenance.load(dir);
     if (!KIND.equals(p.kind())) {
       throw new IllegalArgumentException(

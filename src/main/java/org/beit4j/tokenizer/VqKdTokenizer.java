@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.Manifest;
 import org.beit4j.io.Provenance;
 import org.beit4j.quantizer.Codebook;
 import org.beit4j.quantizer.CodebookHealth;
@@ -44,6 +45,12 @@ public final class VqKdTokenizer implements VisualTokenizer {
   }
 
   private static final String GRAPH_FILE = "graph.sdz";
+
+  /** The artefact kind of a saved VQ-KD tokenizer (its manifest and error messages). */
+  public static final String KIND = "vqkd-tokenizer";
+
+  /** Format version of the saved directory (see {@link Manifest}). */
+  public static final int FORMAT_VERSION = 1;
 
   /**
    * Training statistics averaged over the {@code logEvery} steps ending at {@code step}.
@@ -244,18 +251,22 @@ public final class VqKdTokenizer implements VisualTokenizer {
             codebook.save(tmp.resolve("codebook"));
           }
           provenance.save(tmp);
+          Manifest.writeDir(tmp, KIND, FORMAT_VERSION);
         });
   }
 
   /**
-   * Reads a tokenizer written by {@link #save}.
+   * Reads a tokenizer written by {@link #save} from its directory (or a file in it), checking its
+   * manifest.
    *
-   * @throws IllegalArgumentException if {@code dir} is not such a directory or a file is invalid
+   * @throws org.beit4j.io.ArtefactException if {@code dir} is not such a directory or a file is
+   *     missing, truncated, corrupted or invalid
    */
   public static VqKdTokenizer load(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("No tokenizer directory at " + dir.toAbsolutePath());
-    }
+    return Manifest.load(dir, KIND, FORMAT_VERSION, true, GRAPH_FILE, VqKdTokenizer::read);
+  }
+
+  private static VqKdTokenizer read(Path dir) {
     try {
       VqKdConfig config = VqKdConfigFile.read(dir);
       Path graph = dir.resolve(GRAPH_FILE);

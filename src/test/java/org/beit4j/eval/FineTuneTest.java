@@ -112,9 +112,10 @@ class FineTuneTest {
 
   @Test
   void badInputGivesClearMessages() {
-    IOException e =
+    var e =
         assertThrows(
-            IOException.class, () -> FineTune.fromBackbone(tmp.resolve("none.sd"), 3, CONFIG));
+            org.beit4j.io.ArtefactException.class,
+            () -> FineTune.fromBackbone(tmp.resolve("none.sd"), 3, CONFIG));
     assertTrue(e.getMessage().contains("none.sd"), e.getMessage());
     FineTune ft = FineTune.fromScratch(VitConfig.test(), 3, CONFIG);
     LabelledImages four = LabelledImages.load(new SyntheticImages(8, 1, 28, 28, 4, 1), 0, 0);

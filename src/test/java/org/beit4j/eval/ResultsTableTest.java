@@ -50,7 +50,10 @@ class ResultsTableTest {
     assertEquals(sample(), back);
     assertTrue(Double.isNaN(back.rows().get(0).finetuneTop1()));
     try (var s = Files.list(tmp.resolve("eval"))) {
-      assertEquals(2, s.count(), "no temporary files left");
+      assertEquals(
+          List.of("results.csv", "results.csv.manifest.properties", "results.md"),
+          s.map(p -> p.getFileName().toString()).sorted().toList(),
+          "no temporary files left");
     }
   }
 
@@ -78,8 +81,11 @@ class ResultsTableTest {
     Files.writeString(bad, ResultsTable.HEADER + "\npixels,raw,0.5,abc,\n");
     e = assertThrows(IllegalArgumentException.class, () -> ResultsTable.load(bad));
     assertTrue(e.getMessage().contains("record 2"), e.getMessage());
-    assertThrows(
-        java.io.UncheckedIOException.class, () -> ResultsTable.load(tmp.resolve("missing.csv")));
+    var missing =
+        assertThrows(
+            org.beit4j.io.ArtefactException.class,
+            () -> ResultsTable.load(tmp.resolve("missing.csv")));
+    assertTrue(missing.getMessage().contains("missing.csv: nothing there"), missing.getMessage());
     assertEquals(List.of(), ResultsTable.parse(ResultsTable.HEADER + "\n", "empty").rows());
   }
 }

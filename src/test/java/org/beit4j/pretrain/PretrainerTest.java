@@ -171,7 +171,7 @@ class PretrainerTest {
     assertTrue(wrong.getMessage().contains("clsHeadLayer: 1 vs 2"), wrong.getMessage());
     assertTrue(wrong.getMessage().contains("seed: 42 vs 7"), wrong.getMessage());
     assertThrows(
-        java.io.UncheckedIOException.class,
+        org.beit4j.io.ArtefactException.class,
         () -> Pretrainer.resume(tmp.resolve("nothing"), cfg, tokenizer(), run));
     var badImages =
         assertThrows(

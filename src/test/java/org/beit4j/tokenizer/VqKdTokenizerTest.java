@@ -155,10 +155,14 @@ class VqKdTokenizerTest {
     IllegalArgumentException missing =
         assertThrows(
             IllegalArgumentException.class, () -> VqKdTokenizer.load(dir.resolve("nothing")));
-    assertTrue(missing.getMessage().contains("No tokenizer directory"), missing.getMessage());
+    assertTrue(missing.getMessage().contains("nothing there"), missing.getMessage());
     Path out = dir.resolve("tok");
     tokenizer.save(out);
     Files.writeString(out.resolve("graph.sdz"), "not a graph");
+    IllegalArgumentException cut =
+        assertThrows(IllegalArgumentException.class, () -> VqKdTokenizer.load(out));
+    assertTrue(cut.getMessage().contains("graph.sdz is truncated: 11 of "), cut.getMessage());
+    Files.delete(out.resolve(org.beit4j.io.Manifest.FILE_NAME)); // as written before manifests
     IllegalArgumentException invalid =
         assertThrows(IllegalArgumentException.class, () -> VqKdTokenizer.load(out));
     assertTrue(invalid.getMessage().contains("Not a valid SameDiff graph"), invalid.getMessage());

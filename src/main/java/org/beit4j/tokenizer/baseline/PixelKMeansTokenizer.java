@@ -1,7 +1,6 @@
 package org.beit4j.tokenizer.baseline;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -9,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.beit4j.Beit4j;
 import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.Manifest;
 import org.beit4j.io.NamedArrays;
 import org.beit4j.io.Provenance;
 import org.beit4j.quantizer.CosineKMeans;
@@ -38,6 +38,12 @@ public final class PixelKMeansTokenizer implements VisualTokenizer {
   private static final String CENTRES = "centres";
   private static final String META = "meta";
   private static final String FILE = "pixel-kmeans.bin";
+
+  /** The artefact kind of a saved pixel k-means tokenizer (its manifest and error messages). */
+  public static final String KIND = "pixel-kmeans-tokenizer";
+
+  /** Format version of the saved directory (see {@link Manifest}). */
+  public static final int FORMAT_VERSION = 1;
 
   private final INDArray centres; // [K, C*P*P]
   private final int imageSize;
@@ -170,22 +176,31 @@ public final class PixelKMeansTokenizer implements VisualTokenizer {
           arrays.put(CENTRES, centres);
           arrays.put(META, Nd4j.createFromArray(imageSize, patchSize, channels, normalise ? 1 : 0));
           NamedArrays.write(tmp.resolve(FILE), arrays);
-          Provenance.of("pixel-kmeans-tokenizer", id(), "", 0, 0, Map.of()).save(tmp);
+          Provenance.of(KIND, id(), "", 0, 0, Map.of()).save(tmp);
+          Manifest.writeDir(tmp, KIND, FORMAT_VERSION);
         });
   }
 
-  /** Loads a tokenizer written by {@link #save}. */
+  /**
+   * Loads a tokenizer written by {@link #save} from its directory (or a file in it), checking its
+   * manifest.
+   *
+   * @throws org.beit4j.io.ArtefactException naming the path and what is wrong
+   */
   public static PixelKMeansTokenizer load(Path dir) {
-    try {
-      Path file = dir.resolve(FILE);
-      if (!Files.isRegularFile(file)) {
-        throw new IOException("no " + FILE + " in " + dir + ": not a pixel k-means tokenizer");
-      }
-      Map<String, INDArray> arrays = NamedArrays.read(file);
-      int[] m = arrays.get(META).toIntVector();
-      return new PixelKMeansTokenizer(arrays.get(CENTRES), m[0], m[1], m[2], m[3] != 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Manifest.load(
+        dir,
+        KIND,
+        FORMAT_VERSION,
+        true,
+        FILE,
+        d -> {
+          Map<String, INDArray> arrays = NamedArrays.read(d.resolve(FILE));
+          if (arrays.get(CENTRES) == null || arrays.get(META) == null) {
+            throw new IOException(FILE + " has no " + CENTRES + " or " + META);
+          }
+          int[] m = arrays.get(META).toIntVector();
+          return new PixelKMeansTokenizer(arrays.get(CENTRES), m[0], m[1], m[2], m[3] != 0);
+        });
   }
 }

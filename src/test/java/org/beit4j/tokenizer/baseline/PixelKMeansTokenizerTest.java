@@ -107,7 +107,10 @@ class PixelKMeansTokenizerTest {
             IllegalArgumentException.class,
             () -> PixelKMeansTokenizer.fit(images(1, 1), 4, 100, false, 2, 1));
     assertTrue(k.getMessage().contains("k=100"), k.getMessage());
-    assertThrows(
-        java.io.UncheckedIOException.class, () -> PixelKMeansTokenizer.load(tmp.resolve("none")));
+    var none =
+        assertThrows(
+            org.beit4j.io.ArtefactException.class,
+            () -> PixelKMeansTokenizer.load(tmp.resolve("none")));
+    assertTrue(none.getMessage().contains("none: nothing there"), none.getMessage());
   }
 }
