@@ -8,11 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.beit4j.config.VitConfig;
-import org.beit4j.data.ChannelStats;
 import org.beit4j.data.FashionMnist;
 import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.LoaderConfig;
-import org.beit4j.data.TransformConfig;
+import org.beit4j.data.SamplePhotos;
 import org.beit4j.nn.VisionTransformer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +29,7 @@ class ReadmeExampleTest {
     ImageBatchIterator train =
         ImageBatchIterator.of(
             FashionMnist.load(FashionMnist.Split.TRAIN),
-            TransformConfig.plain(28, 1).withNormalization(ChannelStats.FASHION_MNIST),
+            vit.inputContract().transform(), // raw [0, 1] pixels, 28 x 28, one channel
             LoaderConfig.of(64).withLimit(256));
     int steps = 0;
     while (train.hasNext()) {
@@ -43,5 +42,9 @@ class ReadmeExampleTest {
     assertArrayEquals(new long[] {64, VitConfig.test().width()}, features.shape());
     vit.save(tmp.resolve("vit.sd"));
     assertTrue(Files.size(tmp.resolve("vit.sd")) > 0);
+    VisionTransformer loaded = VisionTransformer.load(tmp.resolve("vit.sd"));
+    INDArray photo = loaded.inputContract().prepare(SamplePhotos.open().image(0)); // 64x64 RGB
+    assertArrayEquals(new long[] {1, 1, 28, 28}, photo.shape());
+    assertArrayEquals(new long[] {1, VitConfig.test().width()}, loaded.pooled(photo).shape());
   }
 }

@@ -2,8 +2,10 @@ package org.beit4j.dl4j;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.beit4j.config.VitConfig;
+import org.beit4j.io.RecordProperties;
 import org.beit4j.nn.Init;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.Vit;
@@ -110,19 +112,39 @@ public final class BackboneParams {
     }
   }
 
-  /** Copies the backbone of {@code source} into layer {@code index} of {@code net}. */
+  /**
+   * Copies the backbone of {@code source} into layer {@code index} of {@code net}.
+   *
+   * @throws IllegalArgumentException if the layer is not a {@link BeitBackboneLayer} or its config
+   *     differs, naming every differing field ("depth: 6 vs 4; width: 192 vs 96")
+   */
   public static void copy(VisionTransformer source, MultiLayerNetwork net, int index) {
-    copy(source, requireBackbone(net.getLayer(index), "layer " + index));
+    copy(source, requireBackbone(net.getLayer(index), "layer " + index, source));
   }
 
-  /** Copies the backbone of {@code source} into the layer vertex {@code name} of {@code graph}. */
+  /**
+   * Copies the backbone of {@code source} into the layer vertex {@code name} of {@code graph}.
+   *
+   * @throws IllegalArgumentException as {@link #copy(VisionTransformer, MultiLayerNetwork, int)}
+   */
   public static void copy(VisionTransformer source, ComputationGraph graph, String name) {
-    copy(source, requireBackbone(graph.getLayer(name), "vertex " + name));
+    copy(source, requireBackbone(graph.getLayer(name), "vertex " + name, source));
   }
 
-  private static Map<String, INDArray> requireBackbone(Layer layer, String where) {
-    if (layer == null || !(layer.conf().getLayer() instanceof BeitBackboneLayer)) {
+  private static Map<String, INDArray> requireBackbone(
+      Layer layer, String where, VisionTransformer source) {
+    if (layer == null || !(layer.conf().getLayer() instanceof BeitBackboneLayer b)) {
       throw new IllegalArgumentException(where + " is not a BeitBackboneLayer");
+    }
+    List<String> diff =
+        RecordProperties.differences(
+            RecordProperties.flatten(source.config()), RecordProperties.flatten(b.vitConfig()));
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the VisionTransformer and the BeitBackboneLayer of "
+              + where
+              + " have different configs (VisionTransformer vs layer): "
+              + String.join("; ", diff));
     }
     return layer.paramTable();
   }

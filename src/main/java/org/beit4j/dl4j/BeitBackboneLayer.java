@@ -1,14 +1,17 @@
 package org.beit4j.dl4j;
 
+import java.util.Arrays;
 import java.util.Map;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.nn.Init;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.Vit;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -149,6 +152,7 @@ public class BeitBackboneLayer extends SameDiffLayer {
   public SDVariable defineLayer(
       SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable, SDVariable mask) {
     VitConfig cfg = vitConfig();
+    checkInputShape(layerInput.getShape(), cfg);
     Init init = new Init(seed, layerInput.dataType());
     SDVariable x = Vit.features(sd, VisionTransformer.SCOPE, init, cfg, layerInput); // [B, T, D]
     for (String key : paramTable.keySet()) {
@@ -165,6 +169,44 @@ public class BeitBackboneLayer extends SameDiffLayer {
           case TOKENS -> sd.reshape(x, -1, (long) cfg.tokens() * cfg.width()); // [B, T*D]
         };
     return halveGradient(sd, y);
+  }
+
+  /**
+   * DL4J builds this layer's graph on the first input it sees, with that input's shape: the place
+   * to refuse flattened {@code [B, C*H*W]} input or another image size with a message naming the
+   * layer, rather than a native reshape error later.
+   */
+  private void checkInputShape(long[] shape, VitConfig cfg) {
+    boolean ok =
+        shape != null
+            && shape.length == 4
+            && shape[1] == cfg.channels()
+            && shape[2] == cfg.imageSize()
+            && shape[3] == cfg.imageSize();
+    if (!ok) {
+      String flat =
+          shape != null && shape.length == 2
+              ? " (flattened: give the network InputType.convolutionalFlat("
+                  + cfg.imageSize()
+                  + ", "
+                  + cfg.imageSize()
+                  + ", "
+                  + cfg.channels()
+                  + ") or reshape the images)"
+              : "";
+      throw new IllegalArgumentException(
+          "BeitBackboneLayer '"
+              + getLayerName()
+              + "' expects images [B, C, H, W] = [B, "
+              + cfg.channels()
+              + ", "
+              + cfg.imageSize()
+              + ", "
+              + cfg.imageSize()
+              + "] but got "
+              + (shape == null ? "an input of unknown shape" : Arrays.toString(shape))
+              + flat);
+    }
   }
 
   /**
@@ -207,6 +249,18 @@ public class BeitBackboneLayer extends SameDiffLayer {
               + inputType);
     }
     return InputType.feedForward(outputSize());
+  }
+
+  /**
+   * Flattened rows ({@code InputType.convolutionalFlat(H, W, C)}, e.g. MNIST's {@code [B, 784]})
+   * are reshaped to images by DL4J's {@link FeedForwardToCnnPreProcessor}; images need none.
+   */
+  @Override
+  public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+    if (inputType instanceof InputType.InputTypeConvolutionalFlat f) {
+      return new FeedForwardToCnnPreProcessor(f.getHeight(), f.getWidth(), f.getDepth());
+    }
+    return null;
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.function.Function;
 import org.beit4j.Beit4j;
 import org.beit4j.data.ChannelStats;
+import org.beit4j.data.InputContract;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.teacher.Teacher;
 import org.beit4j.tokenizer.VisualTokenizer;
@@ -78,7 +79,13 @@ public record FeatureSource(
               + " channels but the ViT takes "
               + vit.config().channels());
     }
-    return new FeatureSource(name, description, x -> vit.pooled(normalize(x, normalization), pool));
+    VisionTransformer fed =
+        normalization == null
+            ? vit
+            : vit.withInputContract(
+                new InputContract(
+                    vit.config().imageSize(), vit.config().channels(), normalization));
+    return new FeatureSource(name, description, x -> fed.pooled(normalize(x, normalization), pool));
   }
 
   /** The mean of a teacher's patch features, {@code [B, N, Dt] -> [B, Dt]}. */

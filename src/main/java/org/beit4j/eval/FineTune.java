@@ -9,6 +9,7 @@ import java.util.function.IntFunction;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ImageDataset;
+import org.beit4j.data.InputContract;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.train.AdamW;
 import org.beit4j.train.ProgressBar;
@@ -53,9 +54,20 @@ public final class FineTune {
     this.replicas =
         Replicas.create(
             Replicas.resolve(config.replicas()),
-            r -> new ClassifierReplica(build.apply(r), config.learningRate()),
+            r -> new ClassifierReplica(fed(build.apply(r), config), config.learningRate()),
             ClassifierReplica::parameters);
     this.model = replicas.primary().model();
+  }
+
+  /**
+   * The classifier takes what the fine-tuning feeds it: pixels normalised by the config, if set.
+   */
+  private static VisionTransformer fed(VisionTransformer model, FineTuneConfig config) {
+    return config.normalization() == null
+        ? model
+        : model.withInputContract(
+            new InputContract(
+                model.config().imageSize(), model.config().channels(), config.normalization()));
   }
 
   /**

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.beit4j.config.VitConfig;
+import org.beit4j.data.ChannelStats;
+import org.beit4j.data.InputContract;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -70,7 +72,9 @@ public final class TimmBeitImporter {
 
   /**
    * Reads {@code file} and builds a [CLS]-pooled {@link VisionTransformer} for {@code config} with
-   * its weights; with a classifier head if the checkpoint has {@code head.weight}.
+   * its weights; with a classifier head if the checkpoint has {@code head.weight}. Its {@link
+   * VisionTransformer#inputContract} is timm's: pixels normalised with the ImageNet mean/std for 3
+   * channels (BEiT v2's data config), else already standardised (mean 0, std 1: not range-checked).
    *
    * @throws IllegalArgumentException if the tensors do not fit {@code config} (see class doc)
    */
@@ -81,7 +85,23 @@ public final class TimmBeitImporter {
     VisionTransformer model =
         VisionTransformer.build(config, 0, classes, VisionTransformer.Pool.CLS, DataType.FLOAT);
     importInto(model, tensors, file.getFileName().toString());
-    return model;
+    return model.withInputContract(inputContract(config));
+  }
+
+  /**
+   * What imported weights take: pixels normalised with the ImageNet mean/std for 3 channels (BEiT
+   * v2's data config in timm and the official code), else already standardised (mean 0, std 1 per
+   * channel; the range is then not checked). Give it to a model filled by {@link #importInto} with
+   * {@link VisionTransformer#withInputContract}.
+   */
+  public static InputContract inputContract(VitConfig config) {
+    if (config.channels() == 3) {
+      return new InputContract(config.imageSize(), 3, ChannelStats.IMAGENET);
+    }
+    float[] mean = new float[config.channels()];
+    float[] std = new float[config.channels()];
+    java.util.Arrays.fill(std, 1f);
+    return new InputContract(config.imageSize(), config.channels(), new ChannelStats(mean, std));
   }
 
   /**

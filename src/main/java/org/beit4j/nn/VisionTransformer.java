@@ -2,14 +2,17 @@ package org.beit4j.nn;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
+import org.beit4j.data.InputContract;
 import org.beit4j.io.ArtefactException;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Manifest;
+import org.beit4j.io.Provenance;
 import org.beit4j.io.RecordProperties;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -75,12 +78,19 @@ public final class VisionTransformer {
   private final VitConfig config;
   private final int numClasses;
   private final Pool pool;
+  private final InputContract input;
 
-  private VisionTransformer(SameDiff sd, VitConfig config, int numClasses, Pool pool) {
+  private VisionTransformer(
+      SameDiff sd, VitConfig config, int numClasses, Pool pool, InputContract input) {
     this.sd = sd;
     this.config = config;
     this.numClasses = numClasses;
     this.pool = pool;
+    this.input = input;
+  }
+
+  private VisionTransformer(SameDiff sd, VitConfig config, int numClasses, Pool pool) {
+    this(sd, config, numClasses, pool, InputContract.raw(config.imageSize(), config.channels()));
   }
 
   /** Feature extractor (no head), [CLS] pooling, float. */
@@ -192,7 +202,7 @@ public final class VisionTransformer {
       }
       v.getArr().assign(sd.getVariable(v.name()).getArr());
     }
-    return out;
+    return out.withInputContract(input);
   }
 
   /** Class scores {@code [B, K]} (requires a head). */
@@ -210,22 +220,12 @@ public final class VisionTransformer {
   /**
    * Checks {@code images} is {@code [B, C, H, W]} for this config.
    *
-   * @throws IllegalArgumentException e.g. "expected images [B, 1, 28, 28] but got [4, 3, 28, 28]"
+   * @throws IllegalArgumentException e.g. "VisionTransformer expects images [B, C, H, W] = [B, 1,
+   *     28, 28] but got [4, 3, 28, 28]", or for values outside [0, 1] when {@link #inputContract}
+   *     is raw pixels, or NaN/Inf
    */
   public void checkImages(INDArray images) {
-    long[] s = images.shape();
-    int size = config.imageSize();
-    if (s.length != 4 || s[1] != config.channels() || s[2] != size || s[3] != size || s[0] < 1) {
-      throw new IllegalArgumentException(
-          "expected images [B, "
-              + config.channels()
-              + ", "
-              + size
-              + ", "
-              + size
-              + "] but got "
-              + Arrays.toString(s));
-    }
+    input.check(images, "VisionTransformer");
   }
 
   // ---- training ----------------------------------------------------------------------------
@@ -301,7 +301,17 @@ public final class VisionTransformer {
    *     another kind of artefact)
    */
   public static VisionTransformer load(Path path) {
-    return Manifest.load(path, KIND, FORMAT_VERSION, false, "backbone.sd", VisionTransformer::read);
+    VisionTransformer vt =
+        Manifest.load(path, KIND, FORMAT_VERSION, false, "backbone.sd", VisionTransformer::read);
+    Path file = Files.isDirectory(path) ? path.resolve("backbone.sd") : path;
+    Path dir = file.toAbsolutePath().getParent();
+    if (Files.isRegularFile(dir.resolve(Provenance.FILE_NAME))) {
+      Provenance p = Provenance.load(dir);
+      if ("backbone".equals(p.kind())) {
+        return vt.withInputContract(InputContract.fromProperties(p.extra(), vt.input));
+      }
+    }
+    return vt;
   }
 
   private static VisionTransformer read(Path path) throws IOException {
@@ -374,6 +384,34 @@ public final class VisionTransformer {
 
   public VitConfig config() {
     return config;
+  }
+
+  /**
+   * What images this model takes: {@code [B, C, S, S]} raw pixels in [0, 1] unless it was trained
+   * on normalised pixels (recorded in its provenance); {@code inputContract().prepare(images)}
+   * prepares any images for it.
+   */
+  public InputContract inputContract() {
+    return input;
+  }
+
+  /**
+   * This model (the same graph and parameters) taking input under {@code contract}, e.g. pixels
+   * normalised as it was fine-tuned with.
+   *
+   * @throws IllegalArgumentException if the contract's size or channels differ from the config
+   */
+  public VisionTransformer withInputContract(InputContract contract) {
+    if (contract.imageSize() != config.imageSize() || contract.channels() != config.channels()) {
+      throw new IllegalArgumentException(
+          "input contract "
+              + contract
+              + " does not fit the model's imageSize "
+              + config.imageSize()
+              + ", channels "
+              + config.channels());
+    }
+    return new VisionTransformer(sd, config, numClasses, pool, contract);
   }
 
   public int numClasses() {

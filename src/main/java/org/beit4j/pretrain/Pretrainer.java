@@ -6,11 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
+import org.beit4j.data.InputContract;
 import org.beit4j.data.TwoViewTransform;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.MetricsCsv;
@@ -360,9 +362,17 @@ public final class Pretrainer {
                   data,
                   config.seed(),
                   step,
-                  Map.of("tokenizer", tokenizer.id(), "vit", config.vit().toString()))
+                  inputProvenance(vt.inputContract()))
               .save(tmp);
         });
+  }
+
+  private Map<String, String> inputProvenance(InputContract input) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("tokenizer", tokenizer.id());
+    extra.put("vit", config.vit().toString());
+    extra.putAll(input.toProperties()); // the backbone takes what the ViT view fed it: raw pixels
+    return extra;
   }
 
   /** File name of the graph inside an exported backbone directory. */

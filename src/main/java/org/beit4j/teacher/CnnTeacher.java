@@ -9,6 +9,7 @@ import java.util.Map;
 import org.beit4j.Beit4j;
 import org.beit4j.data.ImageBatchIterator;
 import org.beit4j.data.ImageDataset;
+import org.beit4j.data.InputContract;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
 import org.beit4j.io.AtomicFiles;
@@ -125,6 +126,7 @@ public final class CnnTeacher implements Teacher {
         "label-supervised stand-in for CLIP/DINO; results are not comparable to"
             + " self-supervised-only claims");
     config.toMap().forEach((k, v) -> extra.put(CONFIG_PREFIX + k, v));
+    extra.putAll(InputContract.raw(config.imageSize(), config.channels()).toProperties());
     Provenance p =
         Provenance.of(KIND, config, describeData(config, train, test), config.seed(), steps, extra);
     return new CnnTeacher(config, sd, acc, p);
@@ -308,7 +310,13 @@ public final class CnnTeacher implements Teacher {
               + Arrays.toString(s)
               + "; resize or convert the images to match");
     }
+    inputContract().check(images, "CNN teacher " + id); // values: raw pixels in [0, 1]
     return images.castTo(DataType.FLOAT);
+  }
+
+  /** Raw pixels {@code [B, C, S, S]} in [0, 1]; {@code inputContract().prepare(images)}. */
+  public InputContract inputContract() {
+    return InputContract.raw(config.imageSize(), config.channels());
   }
 
   /** SameDiff sessions are not thread-safe: one forward pass at a time. */

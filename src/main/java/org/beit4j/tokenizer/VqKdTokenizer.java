@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
+import org.beit4j.data.InputContract;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Manifest;
 import org.beit4j.io.Provenance;
@@ -135,6 +136,9 @@ public final class VqKdTokenizer implements VisualTokenizer {
       StepLog last = r.logs().get(r.logs().size() - 1);
       extra.put("final", last.toString());
     }
+    extra.putAll(
+        InputContract.raw(config.encoder().imageSize(), config.encoder().channels())
+            .toProperties());
     Provenance p =
         Provenance.of("tokenizer", config, dataDescription, config.seed(), config.steps(), extra);
     return new VqKdTokenizer(config, r.sd(), r.codebook(), p, r.logs());
@@ -391,5 +395,11 @@ public final class VqKdTokenizer implements VisualTokenizer {
               + e.imageSize()
               + "] (B >= 1)");
     }
+    InputContract.raw(e.imageSize(), e.channels()).check(images, "VQ-KD tokenizer");
+  }
+
+  /** Raw pixels {@code [B, C, S, S]} in [0, 1]; {@code inputContract().prepare(images)}. */
+  public InputContract inputContract() {
+    return InputContract.raw(config.encoder().imageSize(), config.encoder().channels());
   }
 }

@@ -68,6 +68,7 @@ class TimmBeitImporterTest {
     assertTrue(sd.containsKey("blocks.1.ls2.gamma"));
     VisionTransformer model = VisionTransformer.build(CFG, 1);
     TimmBeitImporter.importInto(model, sd, "timm-named"); // head.* ignored: no head
+    model = model.withInputContract(TimmBeitImporter.inputContract(CFG)); // standardised input
     INDArray cls =
         npy("expected_features")
             .get(

@@ -27,14 +27,17 @@ class VisionTransformerTest {
     return Nd4j.rand(DataType.FLOAT, batch, 1, 28, 28);
   }
 
-  /** Noise images whose class {@code c} is visible as a brightness offset {@code 0.5 c}. */
+  /**
+   * Noise images in [0, 0.5] whose class {@code c} (at most 2) is visible as a brightness offset
+   * {@code 0.25 c}: raw pixels in [0, 1], the model's input contract.
+   */
   static MultiDataSet batch(int batch, int classes, long seed) {
     INDArray x = images(batch, seed);
     INDArray y = Nd4j.zeros(DataType.FLOAT, batch, classes);
     for (int i = 0; i < batch; i++) {
       int c = (int) ((i + seed) % classes);
       y.putScalar(i, c, 1.0);
-      x.slice(i).addi(0.5 * c);
+      x.slice(i).muli(0.5).addi(0.25 * c);
     }
     return new org.nd4j.linalg.dataset.MultiDataSet(x, y);
   }
@@ -150,7 +153,9 @@ class VisionTransformerTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> model.features(Nd4j.rand(DataType.FLOAT, 4, 3, 28, 28)));
-    assertEquals("expected images [B, 1, 28, 28] but got [4, 3, 28, 28]", e.getMessage());
+    assertEquals(
+        "VisionTransformer expects images [B, C, H, W] = [B, 1, 28, 28] but got [4, 3, 28, 28]",
+        e.getMessage());
     e =
         assertThrows(
             IllegalArgumentException.class,

@@ -124,8 +124,10 @@ public final class PixelKMeansTokenizer implements VisualTokenizer {
 
   @Override
   public int[][] tokenize(INDArray images) {
-    checkImages(images);
-    if (images.size(1) != channels || images.size(2) != imageSize) {
+    if (images.rank() != 4
+        || images.size(1) != channels
+        || images.size(2) != imageSize
+        || images.size(3) != imageSize) {
       throw new IllegalArgumentException(
           "this tokenizer expects [B, "
               + channels
