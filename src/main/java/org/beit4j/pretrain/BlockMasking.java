@@ -45,15 +45,23 @@ public final class BlockMasking {
 
   /** The masks of a batch as a float 0/1 array {@code [B, N]} (1 = masked). */
   public INDArray batch(long step, int batchSize) {
+    return batch(step, 0, batchSize);
+  }
+
+  /**
+   * Rows {@code [from, from + count)} of {@link #batch(long, int)}: the masks of a shard of a
+   * step's batch, for a worker that holds only those images.
+   */
+  public INDArray batch(long step, int from, int count) {
     int n = config.numPatches();
-    float[] flat = new float[batchSize * n];
-    for (int b = 0; b < batchSize; b++) {
-      boolean[] m = mask(step, b);
+    float[] flat = new float[count * n];
+    for (int b = 0; b < count; b++) {
+      boolean[] m = mask(step, from + b);
       for (int i = 0; i < n; i++) {
         flat[b * n + i] = m[i] ? 1f : 0f;
       }
     }
-    return Nd4j.create(flat, new long[] {batchSize, n}, 'c').castTo(DataType.FLOAT);
+    return Nd4j.create(flat, new long[] {count, n}, 'c').castTo(DataType.FLOAT);
   }
 
   /** One mask drawn from {@code rnd}. */

@@ -28,6 +28,17 @@ class BlockMaskingTest {
   }
 
   @Test
+  void shardRowsAreTheRowsOfTheWholeBatch() {
+    BlockMasking gen = new BlockMasking(MaskingConfig.forGrid(7), 11);
+    INDArray whole = gen.batch(3, 6); // [6, 49]
+    INDArray rows = gen.batch(3, 2, 3); // [3, 49]
+    assertEquals(3, rows.size(0));
+    assertEquals(
+        whole.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 5)), rows, "rows 2..4");
+    assertEquals(whole.getRow(0), gen.batch(3, 0, 1).getRow(0));
+  }
+
+  @Test
   void exactCountForManySeeds() {
     for (int grid : new int[] {7, 14}) {
       BlockMasking gen = new BlockMasking(MaskingConfig.forGrid(grid), 123);
