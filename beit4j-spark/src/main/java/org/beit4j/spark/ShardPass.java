@@ -1,0 +1,31 @@
+package org.beit4j.spark;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.beit4j.train.Replicas;
+
+/**
+ * A {@link Replicas.Pass} (gradients, metrics and weight of one shard) in a form that travels from
+ * an executor to the driver.
+ */
+record ShardPass(NamedFloats gradients, String[] metricNames, double[] metrics, double weight)
+    implements Serializable {
+
+  static ShardPass of(Replicas.Pass p) {
+    String[] names = p.metrics().keySet().toArray(String[]::new);
+    double[] values = new double[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = p.metrics().get(names[i]);
+    }
+    return new ShardPass(NamedFloats.of(p.gradients()), names, values, p.weight());
+  }
+
+  Replicas.Pass pass() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (int i = 0; i < metricNames.length; i++) {
+      m.put(metricNames[i], metrics[i]);
+    }
+    return new Replicas.Pass(gradients.arrays(), m, weight);
+  }
+}

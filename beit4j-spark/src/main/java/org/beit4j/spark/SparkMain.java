@@ -1,0 +1,180 @@
+package org.beit4j.spark;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.beit4j.config.VitConfig;
+import org.beit4j.pipeline.Artefacts;
+import org.beit4j.pretrain.PretrainConfig;
+import org.beit4j.pretrain.StepMetrics;
+import org.beit4j.train.Schedule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/beit4j-spark pretrain}, also the main class for {@code spark-submit}: turns flags into
+ * a {@link SparkPretrainJob} and runs it ({@link SparkPretrainer}). The flags and defaults follow
+ * {@code bin/beit4j pretrain}.
+ */
+@Command(
+    name = "beit4j-spark",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "BEiT v2 MIM + [CLS] pretraining as a Spark job: every step's batch is split over"
+          + " --workers tasks whose gradients the driver combines into one AdamW step.",
+      "Example: bin/beit4j-spark --data datasets/samples --tokenizer runs/photos/tokenizer"
+          + " --out runs/photos/pretrain"
+    })
+public final class SparkMain implements Callable<Integer> {
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--master",
+      description = "Spark master (default: spark-submit's, else local[N] with N = --workers).")
+  String master;
+
+  @Option(
+      names = "--data",
+      defaultValue = SparkData.FASHION_MNIST,
+      description =
+          "Training images, a path or Hadoop URI (hdfs://, s3a://): an image folder"
+              + " DIR[/train]/<class>/<image>, a folder of Fashion-MNIST IDX files, or"
+              + " fashion-mnist (default).")
+  String data;
+
+  @Option(
+      names = "--tokenizer",
+      required = true,
+      description = "A tokenizer directory (bin/beit4j tokenizer), a path or Hadoop URI.")
+  String tokenizer;
+
+  @Option(
+      names = "--out",
+      defaultValue = "runs/spark-pretrain",
+      description = "Run directory, a path or Hadoop URI (default runs/spark-pretrain).")
+  String out;
+
+  @Option(
+      names = "--vit",
+      defaultValue = "mnist",
+      description = "Backbone preset: ${COMPLETION-CANDIDATES} (default mnist).",
+      completionCandidates = VitNames.class)
+  String vit;
+
+  @Option(names = "--steps", defaultValue = "1000", description = "Steps (default 1000).")
+  int steps;
+
+  @Option(names = "--batch", defaultValue = "64", description = "Images per step (default 64).")
+  int batch;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "Tasks per step, each taking batch/workers images (default 2).")
+  int workers;
+
+  @Option(
+      names = "--cls-head",
+      defaultValue = "true",
+      arity = "1",
+      description = "Train the [CLS] branch (default true).")
+  boolean clsHead;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "0",
+      description = "Peak learning rate (default 0 = the recipe's).")
+  double learningRate;
+
+  @Option(
+      names = "--checkpoint-every",
+      defaultValue = "100",
+      description = "Steps between checkpoints (default 100).")
+  int checkpointEvery;
+
+  @Option(names = "--augment", description = "Random resized crops and flips.")
+  boolean augment;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed (default 42).")
+  long seed;
+
+  @Option(names = "--resume", description = "Continue the newest checkpoint in --out.")
+  boolean resume;
+
+  /** The preset names, for the help text. */
+  static final class VitNames extends java.util.ArrayList<String> {
+    VitNames() {
+      super(VitConfig.PRESETS.names());
+    }
+  }
+
+  @Override
+  public Integer call() {
+    SparkConf conf = new SparkConf().setAppName("beit4j-spark pretrain");
+    if (master != null) {
+      conf.setMaster(master);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[" + workers + "]");
+    }
+    int codes =
+        Artefacts.tokenizer(HadoopDirs.local(tokenizer, new org.apache.hadoop.conf.Configuration()))
+            .codebookSize();
+    PretrainConfig config =
+        PretrainConfig.of(VitConfig.PRESETS.get(vit), codes, steps, batch)
+            .withClsHead(clsHead)
+            .withRun(r -> r.withCheckpointEvery(checkpointEvery).withSeed(seed));
+    if (learningRate > 0) {
+      config =
+          config.withRun(
+              r ->
+                  r.withSchedule(
+                      s ->
+                          new Schedule(
+                              learningRate,
+                              Math.min(s.minLearningRate(), learningRate),
+                              s.warmupSteps(),
+                              s.totalSteps())));
+    }
+    SparkPretrainJob job =
+        new SparkPretrainJob(config, data, tokenizer, out, augment, workers, resume, 0);
+    SparkPretrainer.Result r;
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      r = SparkPretrainer.run(sc, job);
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    StepMetrics last = r.history().isEmpty() ? null : r.history().get(r.history().size() - 1);
+    double[] t = r.stepSeconds();
+    double median = t.length == 0 ? 0 : java.util.Arrays.stream(t).sorted().toArray()[t.length / 2];
+    o.printf(
+        Locale.ROOT,
+        "spark pretrain: step %d of %d (%d this job%s), median step %.3f s, %d parameters"
+            + " (%.1f MB moved per step with %d workers); backbone in %s%n",
+        r.stepsDone(),
+        steps,
+        r.history().size(),
+        last == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                ", last loss %.4f, masked-token accuracy %.3f",
+                last.loss(),
+                last.mimAcc()),
+        median,
+        r.parameters(),
+        r.bytesPerStep(workers) / 1e6,
+        workers,
+        r.backbone());
+    o.flush();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new SparkMain()).execute(args));
+  }
+}
