@@ -25,8 +25,8 @@ public final class BenchSuite {
    * @param threads native threads (libnd4j and OpenBLAS), 0 = leave them as the environment set
    *     them ({@code OMP_NUM_THREADS})
    * @param replicas graph replicas per training step for the stages that use {@link Replicas}
-   *     (today the MIM stages), 0 = the host's default ({@link Replicas#defaultCount()}); set as
-   *     the JVM's default, as the CLI's {@code --replicas} does
+   *     (teacher, MIM, fine-tuning), 0 = the host's default ({@link Replicas#defaultCount()}); set
+   *     as the JVM's default, as the CLI's {@code --replicas} does
    * @param warmup untimed steps per stage, -1 = each stage's default
    * @param runs timed steps per stage, -1 = each stage's default
    * @param gemmSize side of the square GEMM the MFU is taken against

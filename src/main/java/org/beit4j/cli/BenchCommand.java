@@ -54,8 +54,8 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = "0",
       paramLabel = "N",
       description =
-          "Graph replicas per training step for the stages that use them (today mim-demo and"
-              + " mim-8192; the others run 1): default 0 = cores / OMP_NUM_THREADS.")
+          "Graph replicas per training step for the stages that use them (teacher, mim-demo,"
+              + " mim-8192, fine-tune; the others run 1): default 0 = cores / OMP_NUM_THREADS.")
   int replicas;
 
   @Option(names = "--json", description = "Print one JSON object instead of the Markdown table.")
