@@ -63,6 +63,7 @@ public final class Main {
     cl.addSubcommand(new TokenizerCommand());
     cl.addSubcommand(new PretrainCommand());
     cl.addSubcommand(new ProbeCommand());
+    cl.addSubcommand(new ProbeStagesCommand());
     cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new BenchCommand());
     cl.addSubcommand(new CommandLine.HelpCommand());

@@ -69,6 +69,13 @@ final class PresetConverters {
     }
   }
 
+  /** {@link org.beit4j.eval.probe.StageProbeConfig#PRESETS}. */
+  static final class StageProbe extends Of<org.beit4j.eval.probe.StageProbeConfig> {
+    StageProbe() {
+      super(org.beit4j.eval.probe.StageProbeConfig.PRESETS);
+    }
+  }
+
   /** The names of {@link OnnxTeacherConfig#PRESETS}, checked here and kept as names. */
   static final class OnnxName implements ITypeConverter<String>, Iterable<String> {
     @Override

@@ -1,6 +1,9 @@
 package org.beit4j.eval;
 
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Bag-of-visual-words image descriptors (seed article section 1.1): an image is the normalised
@@ -21,6 +24,20 @@ public final class BagOfVisualWords {
       h[w] += 1.0 / words.length;
     }
     return h;
+  }
+
+  /**
+   * The {@link #histogram} of every image's words, as features.
+   *
+   * @param words {@code [B][N]} codes in {@code [0, k)}
+   * @return {@code [B, K]} float
+   */
+  public static INDArray histograms(int[][] words, int k) {
+    double[][] h = new double[words.length][];
+    for (int b = 0; b < words.length; b++) {
+      h[b] = histogram(words[b], k); // [K]
+    }
+    return Nd4j.create(h).castTo(DataType.FLOAT); // [B, K]
   }
 
   /**

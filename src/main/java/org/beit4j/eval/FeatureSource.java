@@ -103,14 +103,8 @@ public record FeatureSource(
     return new FeatureSource(
         name,
         description,
-        x -> {
-          int[][] words = tokenizer.tokenize(x); // [B][N]
-          double[][] h = new double[words.length][];
-          for (int i = 0; i < words.length; i++) {
-            h[i] = BagOfVisualWords.histogram(words[i], tokenizer.codebookSize()); // [K]
-          }
-          return Nd4j.create(h); // [B, K]; features() casts to float
-        });
+        x ->
+            BagOfVisualWords.histograms(tokenizer.tokenize(x), tokenizer.codebookSize())); // [B, K]
   }
 
   /** {@code (x - mean[c]) / std[c]} per channel of {@code [B, C, H, W]}, in a copy; null: x. */

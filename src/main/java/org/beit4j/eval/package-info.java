@@ -6,6 +6,7 @@
  * org.beit4j.eval.FeatureSource} (raw pixels, a ViT with [CLS] or mean pooling, a teacher).
  * End-to-end: {@link org.beit4j.eval.FineTune} with AdamW and {@link org.beit4j.eval.LayerDecay}.
  * {@link org.beit4j.eval.ResultsTable} collects the rows into {@code results.csv} / {@code
- * results.md}.
+ * results.md}. {@link org.beit4j.eval.probe} applies the probe and k-NN to every intermediate
+ * representation of a run, stage by stage.
  */
 package org.beit4j.eval;

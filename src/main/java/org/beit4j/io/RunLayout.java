@@ -22,6 +22,7 @@ import java.util.stream.Stream;
  *     metrics.csv  checkpoint-00000250/  final/  backbone/backbone.sd
  *   pretrain-pixel/     MIM on pixel codes
  *   eval/               results.csv, results.md (bin/beit4j probe)
+ *     stages/           stages.csv, stages.md, stage-layers.png (bin/beit4j probe-stages)
  *   report/             report.md and pictures
  * </pre>
  *
@@ -36,6 +37,9 @@ public record RunLayout(Path root) {
   public static final String PRETRAIN_PIXEL = "pretrain-pixel";
   public static final String EVAL = "eval";
   public static final String REPORT = "report";
+
+  /** Inside {@code eval/}: the stage-by-stage probes. */
+  public static final String STAGE_PROBE = "stages";
 
   /** Inside a pretraining folder: the last state, written when the run finishes. */
   public static final String FINAL = "final";
@@ -80,6 +84,11 @@ public record RunLayout(Path root) {
 
   public Path eval() {
     return root.resolve(EVAL);
+  }
+
+  /** {@code eval/stages}: the stage-by-stage probe table and per-layer plot. */
+  public Path stageProbe() {
+    return eval().resolve(STAGE_PROBE);
   }
 
   public Path report() {

@@ -14,6 +14,7 @@ import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Manifest;
 import org.beit4j.io.Provenance;
 import org.beit4j.io.RecordProperties;
+import org.beit4j.samediff.Parameters;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.TrainingConfig;
@@ -119,9 +120,7 @@ public final class VisionTransformer {
     }
     SameDiff sd = SameDiff.create();
     Init init = new Init(seed, dataType);
-    SDVariable images =
-        sd.placeHolder(
-            IMAGES, dataType, -1, config.channels(), config.imageSize(), config.imageSize());
+    SDVariable images = imagesPlaceholder(sd, config, dataType); // [B, C, H, W]
     SDVariable features = Vit.features(sd, SCOPE, init, config, images); // [B, T, D]
     sd.identity(FEATURES, features);
     SDVariable pooled =
@@ -137,6 +136,12 @@ public final class VisionTransformer {
             .getBytes(StandardCharsets.UTF_8);
     sd.constant(CONFIG, Nd4j.createFromArray(text));
     return new VisionTransformer(sd, config, numClasses, pool);
+  }
+
+  /** The {@value #IMAGES} placeholder {@code [-1, C, H, W]} of {@code config}'s images. */
+  public static SDVariable imagesPlaceholder(SameDiff sd, VitConfig config, DataType dataType) {
+    return sd.placeHolder(
+        IMAGES, dataType, -1, config.channels(), config.imageSize(), config.imageSize());
   }
 
   // ---- running -----------------------------------------------------------------------------
@@ -192,16 +197,7 @@ public final class VisionTransformer {
     }
     DataType type = sd.getVariable(IMAGES).dataType();
     VisionTransformer out = build(config, seed, numClasses, how, type);
-    for (SDVariable v : out.sd.variables()) {
-      if (v.getVariableType() != org.nd4j.autodiff.samediff.VariableType.VARIABLE
-          || v.name().startsWith(SCOPE + "/head/")) {
-        continue;
-      }
-      if (!sd.hasVariable(v.name())) {
-        throw new IllegalStateException("encoder parameter " + v.name() + " missing in model");
-      }
-      v.getArr().assign(sd.getVariable(v.name()).getArr());
-    }
+    Parameters.copy(sd, out.sd, name -> !name.startsWith(SCOPE + "/head/"), "encoder parameter");
     return out.withInputContract(input);
   }
 

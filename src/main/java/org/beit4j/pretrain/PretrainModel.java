@@ -13,6 +13,7 @@ import org.beit4j.nn.RelativePositionBias;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.Vit;
 import org.beit4j.samediff.GradientCapture;
+import org.beit4j.samediff.Parameters;
 import org.beit4j.train.Replicas;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -295,16 +296,7 @@ public final class PretrainModel {
     VisionTransformer vt =
         VisionTransformer.build(
             config.vit(), config.seed(), 0, VisionTransformer.Pool.CLS, dataType());
-    SameDiff target = vt.sameDiff();
-    for (SDVariable v : target.variables()) {
-      if (v.getVariableType() != VariableType.VARIABLE) {
-        continue;
-      }
-      if (!sd.hasVariable(v.name())) {
-        throw new IllegalStateException("backbone parameter " + v.name() + " missing in graph");
-      }
-      v.getArr().assign(sd.getVariable(v.name()).getArr());
-    }
+    Parameters.copy(sd, vt.sameDiff(), name -> true, "backbone parameter");
     return vt;
   }
 

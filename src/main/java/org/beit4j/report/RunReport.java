@@ -125,6 +125,7 @@ public final class RunReport {
     tokenizer();
     pretraining();
     RunSections.results(run, doc);
+    RunSections.stageProbes(run, doc);
     RunSections.wallTimes(run, doc);
   }
 

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.beit4j.eval.ResultsTable;
+import org.beit4j.eval.probe.LayerPlot;
+import org.beit4j.eval.probe.StageTable;
 import org.beit4j.io.Provenance;
 import org.beit4j.io.RunLayout;
 import org.beit4j.viz.Charts;
@@ -130,6 +132,43 @@ final class RunSections {
           () ->
               Charts.toImage(
                   CurveFigures.results(MetricsTable.read(run.resolve(RESULTS_CSV))), 800, 400));
+    }
+  }
+
+  /**
+   * The stage-by-stage probes of {@code bin/beit4j probe-stages}, if the run has them: the table
+   * and the per-layer plot (drawn again from the CSV). Nothing, not even a skip note, otherwise.
+   */
+  static void stageProbes(Path run, ReportDocument doc) {
+    Path dir = new RunLayout(run).stageProbe();
+    Path md = dir.resolve(StageTable.MD_FILE);
+    Path csv = dir.resolve(StageTable.CSV_FILE);
+    if (!Files.isRegularFile(md) && !Files.isRegularFile(csv)) {
+      return;
+    }
+    doc.heading(3, "Stage-by-stage probes");
+    String rel = RunLayout.EVAL + "/" + RunLayout.STAGE_PROBE + "/";
+    if (doc.require("Stage-by-stage probe table", rel + StageTable.MD_FILE)) {
+      try {
+        doc.paragraph(Files.readString(md, StandardCharsets.UTF_8).strip());
+      } catch (IOException e) {
+        doc.skip("Stage-by-stage probe table", "could not read " + md + ": " + e.getMessage());
+      }
+    }
+    if (doc.require("Probe per layer", rel + StageTable.CSV_FILE)) {
+      StageTable t;
+      try {
+        t = StageTable.load(csv);
+      } catch (RuntimeException e) {
+        doc.skip("Probe per layer", ReportDocument.message(e));
+        return;
+      }
+      if (!t.layeredStages().isEmpty()) {
+        doc.figure(
+            StageTable.PLOT_FILE,
+            "Linear probe and k-NN of the backbone at every layer, [CLS] and patch mean",
+            () -> Charts.toImage(LayerPlot.of(t), 800, 400));
+      }
     }
   }
 
