@@ -1,7 +1,9 @@
 package org.beit4j.tokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -12,29 +14,31 @@ import org.beit4j.quantizer.Codebook;
 import org.beit4j.quantizer.CodebookEma;
 import org.beit4j.quantizer.CodebookHealth;
 import org.beit4j.quantizer.QuantizerConfig;
-import org.beit4j.samediff.ActivationCapture;
+import org.beit4j.samediff.GradientGraph;
 import org.beit4j.teacher.Teacher;
+import org.beit4j.train.AdamW;
 import org.beit4j.train.Optimizer;
 import org.beit4j.train.ProgressBar;
+import org.beit4j.train.Replicas;
 import org.beit4j.train.Schedule;
 import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.TrainingConfig;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.MultiDataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.schedule.MapSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The VQ-KD training loop: gradient steps by {@code fit} on the graph of {@link VqKdGraph}, and
- * after each step, in plain Java, the codebook update (EMA and dead-code re-seeding) from the code
- * indices and encoder outputs the step itself computed (captured from inside {@code fit}, not
- * recomputed), then the new codebook copied into the graph.
+ * The VQ-KD training loop: each batch's rows shared among graph {@link Replicas} of {@link
+ * VqKdGraph} ({@code run.replicas}), whose {@code fit} passes give the gradients of one {@link
+ * AdamW} step (Adam unless the run's optimiser sets decay or clipping), and after each step, in
+ * plain Java, ONE codebook update (EMA and dead-code re-seeding) from the code indices and encoder
+ * outputs all replicas computed in that step (captured from inside {@code fit}, not recomputed, and
+ * joined in batch order), then the new codebook copied into every replica's graph.
  */
 final class VqKdTrainer {
 
@@ -72,22 +76,47 @@ final class VqKdTrainer {
   /** Result of a run: the graph, the codebook state (null unless COSINE_EMA) and the logs. */
   record Result(SameDiff sd, Codebook codebook, List<VqKdTokenizer.StepLog> logs) {}
 
+  /** What one replica's fit pass gave: its pass, and its encoder outputs and codes for the EMA. */
+  private record Share(Replicas.Pass pass, INDArray hq, int[] codes) {}
+
   Result run() {
     QuantizerConfig q = cfg.quantizer();
-    SameDiff sd = VqKdGraph.build(cfg, Codebook.random(q, DataType.FLOAT, cfg.seed()).embeddings());
+    Set<String> captured = Set.of(inputName, indicesName, VqKdGraph.DISTILL, VqKdGraph.COMMIT);
+    try (Replicas<GradientGraph> graphs =
+        Replicas.create(
+            Replicas.resolve(cfg.run().replicas()),
+            r ->
+                new GradientGraph(
+                    VqKdGraph.build(
+                        cfg, Codebook.random(q, DataType.FLOAT, cfg.seed()).embeddings()),
+                    List.of(VqKdGraph.IMAGES),
+                    List.of(VqKdGraph.TEACHER),
+                    captured),
+            GradientGraph::parameters)) {
+      return run(graphs);
+    }
+  }
+
+  private Result run(Replicas<GradientGraph> graphs) {
+    QuantizerConfig q = cfg.quantizer();
+    SameDiff sd = graphs.primary().sameDiff();
     List<MultiDataSet> first = new ArrayList<>();
     for (int i = 0; i < cfg.kmeansBatches(); i++) {
       first.add(nextBatch());
     }
     Codebook codebook = initCodebook(sd, first);
-    sd.setTrainingConfig(
-        new TrainingConfig.Builder()
-            .updater(adam(cfg.run().optimizer()))
-            .dataSetFeatureMapping(VqKdGraph.IMAGES)
-            .dataSetLabelMapping(VqKdGraph.TEACHER)
-            .build());
-    ActivationCapture capture =
-        new ActivationCapture(Set.of(inputName, indicesName, VqKdGraph.DISTILL, VqKdGraph.COMMIT));
+    copyCodebook(graphs);
+    graphs.broadcast(); // the learned codebook of COSINE_GRADIENT is a parameter
+    Optimizer o = cfg.run().optimizer();
+    AdamW adam =
+        new AdamW(
+            schedule(),
+            o.weightDecay(),
+            o.beta1(),
+            o.beta2(),
+            o.epsilon(),
+            o.clipNorm(),
+            AdamW::beitDecay);
     CodebookHealth.Accumulator window = new CodebookHealth.Accumulator(q.codebookSize());
     List<VqKdTokenizer.StepLog> logs = new ArrayList<>();
     double distillSum = 0;
@@ -96,14 +125,17 @@ final class VqKdTrainer {
     long windowStart = System.nanoTime();
     for (int step = 1; step <= cfg.steps(); step++) {
       MultiDataSet batch = step <= first.size() ? first.get(step - 1) : nextBatch();
-      capture.clear();
-      sd.fit(batch, capture);
-      INDArray hq = capture.get(inputName); // [M, d]
-      int[] codes = capture.get(indicesName).toIntVector(); // [M]
+      List<Share> shares = graphs.map(split(batch, graphs.size()), this::share);
+      Replicas.Pass pass =
+          graphs.apply(adam, Replicas.combine(shares.stream().map(Share::pass).toList()));
+      // the codebook step sees the whole batch's encoder outputs and codes, in batch order
+      INDArray hq = Nd4j.concat(0, shares.stream().map(Share::hq).toArray(INDArray[]::new));
+      int[] codes = shares.stream().flatMapToInt(x -> Arrays.stream(x.codes())).toArray();
       window.add(codes);
-      distillSum += capture.get(VqKdGraph.DISTILL).getDouble(0);
-      commitSum += capture.get(VqKdGraph.COMMIT).getDouble(0);
+      distillSum += pass.metrics().get(VqKdGraph.DISTILL);
+      commitSum += pass.metrics().get(VqKdGraph.COMMIT);
       reseeded += updateCodebook(sd, codebook, hq, codes);
+      copyCodebook(graphs);
       int every = cfg.run().logEvery();
       if (step % every == 0 || step == cfg.steps()) {
         int n = step % every == 0 ? every : step % every;
@@ -148,6 +180,39 @@ final class VqKdTrainer {
         sd, cfg.mode() == VqKdConfig.CodebookMode.EUCLIDEAN_EMA ? null : codebook, logs);
   }
 
+  /**
+   * One replica's fit pass on its rows: gradients, the distillation and commitment losses (means
+   * over its rows' patches, so weighted by its images) and the encoder outputs and codes.
+   */
+  private Share share(GradientGraph g, MultiDataSet shard) {
+    Replicas.Pass p = g.pass(shard, shard.getFeatures(0).size(0));
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put(VqKdGraph.DISTILL, g.activation(VqKdGraph.DISTILL).getDouble(0));
+    metrics.put(VqKdGraph.COMMIT, g.activation(VqKdGraph.COMMIT).getDouble(0));
+    return new Share(
+        new Replicas.Pass(p.gradients(), metrics, p.weight()),
+        g.activation(inputName), // [M_r, d]
+        g.activation(indicesName).toIntVector()); // [M_r]
+  }
+
+  /** A batch's rows split {@code k} ways (images and teacher features alike). */
+  private static List<MultiDataSet> split(MultiDataSet batch, int k) {
+    INDArray x = batch.getFeatures(0); // [B, C, H, W]
+    INDArray t = batch.getLabels(0); // [B, N, Dt]
+    return Replicas.split(
+        (int) x.size(0),
+        k,
+        r -> new org.nd4j.linalg.dataset.MultiDataSet(Replicas.rows(x, r), Replicas.rows(t, r)));
+  }
+
+  /** Copies replica 0's codebook (a graph constant in the EMA modes) into the other replicas. */
+  private static void copyCodebook(Replicas<GradientGraph> graphs) {
+    INDArray e = graphs.primary().sameDiff().getArrForVarName(VqKdGraph.CODEBOOK);
+    for (GradientGraph g : graphs.all().subList(1, graphs.size())) {
+      g.sameDiff().getArrForVarName(VqKdGraph.CODEBOOK).assign(e);
+    }
+  }
+
   /** Warm-up from 0 to the peak rate, then a cosine decay to the floor, one value per step. */
   private MapSchedule schedule() {
     Map<Integer, Double> values = new HashMap<>();
@@ -155,15 +220,6 @@ final class VqKdTrainer {
       values.put(i, learningRateAt(cfg.run().schedule(), i));
     }
     return new MapSchedule(ScheduleType.ITERATION, values);
-  }
-
-  private Adam adam(Optimizer o) {
-    return Adam.builder()
-        .learningRateSchedule(schedule())
-        .beta1(o.beta1())
-        .beta2(o.beta2())
-        .epsilon(o.epsilon())
-        .build();
   }
 
   /** The learning rate of step {@code i} (from 0). */

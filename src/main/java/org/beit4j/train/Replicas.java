@@ -230,7 +230,17 @@ public final class Replicas<M> implements AutoCloseable {
    * @return the combined pass (its gradients as the optimiser left them, i.e. clipped)
    */
   public <S> Pass step(AdamW optimizer, List<S> shards, Work<M, S, Pass> pass) {
-    Pass combined = compute(shards, pass);
+    return apply(optimizer, compute(shards, pass));
+  }
+
+  /**
+   * Applies a combined pass ({@link #combine}) as one step of {@code optimizer} to replica 0, then
+   * copies the parameters to the others; for callers that need more of each replica's results than
+   * a {@link Pass} holds.
+   *
+   * @return {@code combined}, its gradients as the optimiser left them (clipped)
+   */
+  public Pass apply(AdamW optimizer, Pass combined) {
     optimizer.step(parameters.of(primary()), combined.gradients());
     broadcast();
     return combined;
