@@ -10,14 +10,15 @@ import org.beit4j.teacher.CnnTeacher;
 import org.beit4j.teacher.CnnTeacherConfig;
 import org.beit4j.tokenizer.VqKdConfig;
 import org.beit4j.tokenizer.VqKdTokenizer;
+import org.beit4j.train.Replicas;
 
 /**
  * The VQ-KD tokenizer's training step as {@link VqKdTokenizer#train} runs it: the teacher's patch
- * features of the batch, the {@code fit} step (forward, backward, Adam) and the codebook's EMA
- * update. The times are the trainer's own per-step figures ({@code logEvery = 1}); the first {@code
- * kmeansBatches} steps, whose teacher features were computed before the clock started, are always
- * warm-up. The teacher has the demo's shape but is trained for one step only (its weights do not
- * change the speed).
+ * features of the batch, the {@code fit} passes of its replicas (forward, backward), one Adam step
+ * and the codebook's EMA update. The times are the trainer's own per-step figures ({@code logEvery
+ * = 1}); the first {@code kmeansBatches} steps, whose teacher features were computed before the
+ * clock started, are always warm-up. The teacher has the demo's shape but is trained for one step
+ * only (its weights do not change the speed).
  */
 public record TokenizerBench(String name, VqKdConfig config, CnnTeacherConfig teacher)
     implements StageBench {
@@ -43,6 +44,12 @@ public record TokenizerBench(String name, VqKdConfig config, CnnTeacherConfig te
         config.quantizer().codeDim(),
         config.decoderWidth(),
         config.decoderDepth());
+  }
+
+  /** {@code config.run().replicas()}, or the JVM's default for 0 (what the trainer builds). */
+  @Override
+  public int replicas() {
+    return Replicas.resolve(config.run().replicas());
   }
 
   @Override
