@@ -17,22 +17,8 @@ class VqKdReplicasTest {
     // batches of 13 images split 7 + 6; the EMA codebook step sees all 13 images' codes once
     VqKdConfig cfg = VqKdConfig.test().withRun(r -> r.withSteps(8).withLogEvery(2));
     PixelTeacher teacher = new PixelTeacher(28, 7, 1, cfg.teacherDim(), 11);
-    VqKdTokenizer one =
-        VqKdTokenizer.train(
-            cfg.withRun(r -> r.withReplicas(1)),
-            teacher,
-            VqKdTokenizerTest.synthetic(52, 13),
-            "synthetic 52",
-            null,
-            null);
-    VqKdTokenizer two =
-        VqKdTokenizer.train(
-            cfg.withRun(r -> r.withReplicas(2)),
-            teacher,
-            VqKdTokenizerTest.synthetic(52, 13),
-            "synthetic 52",
-            null,
-            null);
+    VqKdTokenizer one = train(cfg, teacher, 1);
+    VqKdTokenizer two = train(cfg, teacher, 2);
     List<VqKdTokenizer.StepLog> a = one.history();
     List<VqKdTokenizer.StepLog> b = two.history();
     assertEquals(4, b.size());
@@ -49,5 +35,15 @@ class VqKdReplicasTest {
     INDArray images = VqKdTokenizerTest.synthetic(8, 8).next().getFeatures(0);
     double enc = one.encode(images).sub(two.encode(images)).amaxNumber().doubleValue();
     assertTrue(enc < 1e-3, "encoders differ by " + enc);
+  }
+
+  private static VqKdTokenizer train(VqKdConfig cfg, PixelTeacher teacher, int replicas) {
+    return VqKdTokenizer.train(
+        cfg.withRun(r -> r.withReplicas(replicas)),
+        teacher,
+        VqKdTokenizerTest.synthetic(52, 13),
+        "synthetic 52",
+        null,
+        null);
   }
 }
