@@ -86,6 +86,16 @@ final class PretrainCommand implements Callable<Integer> {
   boolean clsHead;
 
   @Option(
+      names = "--cls-head-layer",
+      defaultValue = "0",
+      paramLabel = "L",
+      description =
+          "Block (1-based) whose patch outputs feed the [CLS] branch (default 0 = 3/4 of the"
+              + " depth, rounded); warns when L + 2 is not below the depth: the branch must be"
+              + " shallower than the backbone for the [CLS] to be a bottleneck.")
+  int clsHeadLayer;
+
+  @Option(
       names = "--lr",
       defaultValue = "0",
       description = "Peak learning rate (default 0 = 1.5e-3 with warm-up and cosine decay).")
@@ -142,6 +152,7 @@ final class PretrainCommand implements Callable<Integer> {
           steps,
           batch,
           clsHead,
+          clsHeadLayer,
           lr,
           checkpointEvery,
           data,

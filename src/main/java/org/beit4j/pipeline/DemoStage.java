@@ -252,6 +252,7 @@ public final class DemoStage {
                     b.pretrainSteps(),
                     b.pretrainBatch(),
                     true,
+                    0,
                     b.pretrainLearningRate(),
                     b.checkpointEvery(),
                     DataSource.FASHION_MNIST,

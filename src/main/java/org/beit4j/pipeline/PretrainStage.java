@@ -41,6 +41,9 @@ public final class PretrainStage {
    * @param steps optimiser steps of the whole run
    * @param batch images per step
    * @param clsHead whether the [CLS] pretraining branch is trained
+   * @param clsHeadLayer the block {@code l} (1-based) whose patch outputs feed the [CLS] branch, 0
+   *     = {@link PretrainConfig#of}'s {@code round(3/4 L)}; a warning is logged when {@code l + 2}
+   *     is not below the depth ({@link PretrainConfig#clsHeadWarning})
    * @param learningRate peak learning rate, 0 = {@link PretrainConfig#of}'s 1.5e-3
    * @param checkpointEvery steps between checkpoints, 0 = only the final one
    * @param data {@code fashion-mnist} or an image folder
@@ -58,6 +61,7 @@ public final class PretrainStage {
       int steps,
       int batch,
       boolean clsHead,
+      int clsHeadLayer,
       double learningRate,
       int checkpointEvery,
       String data,
@@ -73,6 +77,7 @@ public final class PretrainStage {
       Checks.nonNegative("depth", depth);
       Checks.nonNegative("width", width);
       Checks.nonNegative("heads", heads);
+      Checks.nonNegative("clsHeadLayer", clsHeadLayer);
       if (steps < 1 || batch < 1) {
         throw new IllegalArgumentException(
             "steps and batch must be >= 1, got steps " + steps + ", batch " + batch);
@@ -194,11 +199,17 @@ public final class PretrainStage {
     PretrainConfig c =
         PretrainConfig.of(vit, codebookSize, o.steps(), o.batch())
             .withClsHead(o.clsHead())
+            .withClsHeadLayer(o.clsHeadLayer() == 0 ? layerOf(vit) : o.clsHeadLayer())
             .withRun(r -> r.withCheckpointEvery(o.checkpointEvery()).withSeed(o.seed()));
     if (o.learningRate() > 0) {
       c = c.withRun(r -> r.withSchedule(s -> s.withLearningRate(o.learningRate())));
     }
     return c;
+  }
+
+  /** {@link PretrainConfig#of}'s default [CLS] branch layer for {@code vit}. */
+  private static int layerOf(VitConfig vit) {
+    return PretrainConfig.of(vit, 2, 1, 1).clsHeadLayer();
   }
 
   /**

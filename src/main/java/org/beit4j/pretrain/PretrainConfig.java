@@ -1,6 +1,7 @@
 package org.beit4j.pretrain;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.beit4j.config.VitConfig;
 import org.beit4j.io.RecordProperties.Legacy;
@@ -101,6 +102,33 @@ public record PretrainConfig(
         layer,
         2,
         new RunConfig(Optimizer.beit(), schedule, batchSize, 1, 0, 42, 0));
+  }
+
+  /**
+   * Why this [CLS] branch may not make the [CLS] a bottleneck, or empty. The patch tokens reach the
+   * branch's output through {@code l + clsHeadDepth} blocks against the backbone's {@code L}; the
+   * paper's {@code 9 + 2 < 12} is shallower, so the last layer's [CLS] must carry what the early
+   * patches lack. When {@code l + clsHeadDepth >= L} the branch is as deep as the backbone and the
+   * [CLS] is not forced to summarise (issue #17). A warning, not an error: such runs are valid.
+   */
+  public Optional<String> clsHeadWarning() {
+    int branch = clsHeadLayer + clsHeadDepth;
+    if (!clsHead || branch < vit.depth()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "the [CLS] branch reads block "
+            + clsHeadLayer
+            + " and adds "
+            + clsHeadDepth
+            + " blocks: "
+            + branch
+            + " blocks deep, not shallower than the "
+            + vit.depth()
+            + "-block backbone (the paper: 9 + 2 < 12), so the [CLS] head is no bottleneck;"
+            + " choose clsHeadLayer < "
+            + (vit.depth() - clsHeadDepth)
+            + (vit.depth() - clsHeadDepth < 1 ? " (impossible at this depth: add blocks)" : ""));
   }
 
   /** The seed of the initial parameters and the masks ({@code run.seed()}). */

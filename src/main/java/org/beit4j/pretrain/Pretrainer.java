@@ -85,6 +85,7 @@ public final class Pretrainer {
    */
   public static Pretrainer create(PretrainConfig config, VisualTokenizer tokenizer, Path runDir) {
     checkTokenizer(config, tokenizer);
+    config.clsHeadWarning().ifPresent(w -> log.warn("{}", w));
     return new Pretrainer(config, replicas(config), tokenizer, runDir);
   }
 

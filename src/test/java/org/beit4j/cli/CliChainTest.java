@@ -189,6 +189,7 @@ class CliChainTest {
                 2,
                 8,
                 false,
+                0,
                 1e-3,
                 0,
                 "fashion-mnist",

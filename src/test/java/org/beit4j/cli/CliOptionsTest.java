@@ -62,6 +62,9 @@ class CliOptionsTest {
     assertTrue(on.options().clsHead());
     PretrainCommand none = parse("pretrain");
     assertTrue(none.options().clsHead());
+    assertEquals(0, none.options().clsHeadLayer());
+    PretrainCommand layer = parse("pretrain", "--cls-head-layer", "2");
+    assertEquals(2, layer.options().clsHeadLayer());
     assertEquals(1000, none.options().steps());
 
     Path t = tmp.resolve("teacher.properties");
@@ -115,6 +118,7 @@ class CliOptionsTest {
         "--steps",
         "--batch",
         "--[no-]cls-head",
+        "--cls-head-layer",
         "--seed",
         "--out",
         "--resume",
