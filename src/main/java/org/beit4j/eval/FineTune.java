@@ -12,6 +12,7 @@ import org.beit4j.data.ImageDataset;
 import org.beit4j.data.InputContract;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.train.AdamW;
+import org.beit4j.train.NonFiniteException;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Replicas;
 import org.beit4j.train.WarmupCosineSchedule;
@@ -153,6 +154,13 @@ public final class FineTune {
             yb[i] = train.labels()[rows[i]];
           }
           double[] lossAcc = step(optimizer, xb, yb);
+          NonFiniteException.require(
+              "fine-tuning",
+              history.size() + 1,
+              "loss",
+              lossAcc[0],
+              "gradient norm",
+              optimizer.lastGradientNorm());
           FineTuneResult.Step s =
               new FineTuneResult.Step(
                   history.size() + 1,

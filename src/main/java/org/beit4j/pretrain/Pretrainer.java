@@ -21,6 +21,7 @@ import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.train.AdamW;
+import org.beit4j.train.NonFiniteException;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Replicas;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -290,6 +291,8 @@ public final class Pretrainer {
         }
         MultiDataSet batch = nextBatch(data);
         StepMetrics m = step(batch);
+        NonFiniteException.require(
+            "pretraining", m.step(), "loss", m.loss(), "gradient norm", m.gradNorm());
         done.add(m);
         if (csv != null) {
           csv.row(m.step(), m.values());

@@ -9,6 +9,7 @@ import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
 import org.beit4j.samediff.GradientGraph;
 import org.beit4j.train.AdamW;
+import org.beit4j.train.NonFiniteException;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Replicas;
 import org.beit4j.train.WarmupCosineSchedule;
@@ -95,6 +96,17 @@ public final class CnnTeacherTraining implements AutoCloseable {
     graphs.close();
   }
 
+  /** The sum of every trainable value: NaN or infinite as soon as one of them is. */
+  static double paramSum(SameDiff sd) {
+    double sum = 0;
+    for (org.nd4j.autodiff.samediff.SDVariable v : sd.variables()) {
+      if (v.getVariableType() == org.nd4j.autodiff.samediff.VariableType.VARIABLE) {
+        sum += v.getArr().sumNumber().doubleValue();
+      }
+    }
+    return sum;
+  }
+
   /** The trained graph (replica 0), the steps taken and the images of one epoch. */
   record Trained(SameDiff sameDiff, long steps, int imagesPerEpoch) {}
 
@@ -120,6 +132,7 @@ public final class CnnTeacherTraining implements AutoCloseable {
           MultiDataSet batch = it.next();
           training.step(batch);
           steps++;
+          NonFiniteException.require("CNN teacher training", steps, "parameters", paramSum(sd));
           if (steps % METRIC_EVERY == 1 || steps == total) {
             Map<String, INDArray> out =
                 sd.output(

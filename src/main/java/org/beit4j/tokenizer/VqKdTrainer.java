@@ -17,6 +17,7 @@ import org.beit4j.quantizer.QuantizerConfig;
 import org.beit4j.samediff.GradientGraph;
 import org.beit4j.teacher.Teacher;
 import org.beit4j.train.AdamW;
+import org.beit4j.train.NonFiniteException;
 import org.beit4j.train.Optimizer;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Replicas;
@@ -132,6 +133,13 @@ final class VqKdTrainer {
       INDArray hq = Nd4j.concat(0, shares.stream().map(Share::hq).toArray(INDArray[]::new));
       int[] codes = shares.stream().flatMapToInt(x -> Arrays.stream(x.codes())).toArray();
       window.add(codes);
+      NonFiniteException.require(
+          "VQ-KD training",
+          step,
+          "distillation loss",
+          pass.metrics().get(VqKdGraph.DISTILL),
+          "encoder output",
+          hq.sumNumber().doubleValue());
       distillSum += pass.metrics().get(VqKdGraph.DISTILL);
       commitSum += pass.metrics().get(VqKdGraph.COMMIT);
       reseeded += updateCodebook(sd, codebook, hq, codes);
