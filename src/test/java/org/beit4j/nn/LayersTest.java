@@ -34,6 +34,9 @@ class LayersTest {
     SDVariable ln = Layers.layerNorm(sd, "ln", init, x, 4, 3);
     sd.getVariable("lin/b").getArr().assign(Nd4j.createFromArray(0.5, -0.25));
     sd.getVariable("ln/gain").getArr().assign(Nd4j.createFromArray(1.0, 2.0, 0.5, -1.0));
+    // seeded: layer_norm has no epsilon, so a token of tiny variance from an unseeded draw (the
+    // global generator's state depends on the tests run before) moved it by more than 1e-4
+    Nd4j.getRandom().setSeed(3);
     INDArray xs = Nd4j.randn(DataType.DOUBLE, 2, 3, 4);
     Map<String, INDArray> out = sd.output(Map.of("x", xs), lin.name(), ln.name());
     double[][] w = sd.getVariable("lin/w").getArr().toDoubleMatrix();
