@@ -163,30 +163,38 @@ public final class StepProfile {
     }
   }
 
-  /** One pre-norm block as {@link Block#block} builds it, tagged by part. */
-  static SDVariable block(
+  /** {@link Block#blocks} as it builds them, tagged by part: the output rows {@code [B*T, D]}. */
+  static List<SDVariable> blocks(
       Tagger t,
       String prefix,
       String scope,
       Init init,
       VitConfig cfg,
       SDVariable x,
-      SDVariable bias) {
+      SDVariable bias,
+      int count) {
     SameDiff sd = t.sd;
     int d = cfg.width();
-    SDVariable a = Layers.layerNorm(sd, scope + "/norm1", init, x, d, 3);
-    t.tag(prefix + "layernorm");
-    a = Attention.selfAttention(sd, scope + "/attn", init, cfg, a, bias);
-    t.tag(prefix + "attention");
-    x = x.add(Block.layerScale(sd, scope + "/ls1", init, cfg, a));
-    t.tag(prefix + "layerscale+residual");
-    SDVariable m = Layers.layerNorm(sd, scope + "/norm2", init, x, d, 3);
-    t.tag(prefix + "layernorm");
-    m = Block.mlp(sd, scope + "/mlp", init, cfg, m);
-    t.tag(prefix + "mlp");
-    x = x.add(Block.layerScale(sd, scope + "/ls2", init, cfg, m));
-    t.tag(prefix + "layerscale+residual");
-    return x;
+    List<SDVariable> outputs = new ArrayList<>();
+    SDVariable rows = sd.reshape(x, -1, d);
+    t.tag(prefix + "reshape");
+    for (int j = 0; j < count; j++) {
+      String name = scope + "/block" + j;
+      SDVariable a = Layers.layerNorm(sd, name + "/norm1", init, rows, d, 2);
+      t.tag(prefix + "layernorm");
+      a = Attention.selfAttentionRows(sd, name + "/attn", init, cfg, a, bias);
+      t.tag(prefix + "attention");
+      SDVariable r = rows.add(Block.layerScale(sd, name + "/ls1", init, cfg, a));
+      t.tag(prefix + "layerscale+residual");
+      SDVariable m = Layers.layerNorm(sd, name + "/norm2", init, r, d, 2);
+      t.tag(prefix + "layernorm");
+      m = Block.mlp(sd, name + "/mlp", init, cfg, m);
+      t.tag(prefix + "mlp");
+      rows = r.add(Block.layerScale(sd, name + "/ls2", init, cfg, m));
+      t.tag(prefix + "layerscale+residual");
+      outputs.add(rows);
+    }
+    return outputs;
   }
 
   static Map<String, String> classifierRegions(VitConfig cfg, int classes) {
@@ -207,10 +215,9 @@ public final class StepProfile {
     t.tag("cls-token+pos");
     SDVariable bias = RelativePositionBias.bias(sd, "vit/relpos", init, cfg);
     t.tag("relpos-bias");
-    for (int l = 0; l < cfg.depth(); l++) {
-      x = block(t, "block/", "vit/block" + l, init, cfg, x, bias);
-    }
-    SDVariable f = Vit.norm(sd, "vit", init, cfg, x);
+    List<SDVariable> layers = blocks(t, "block/", "vit", init, cfg, x, bias, cfg.depth());
+    SDVariable f =
+        Vit.norm(sd, "vit", init, cfg, Block.tokens(sd, cfg, layers.get(cfg.depth() - 1)));
     sd.identity(VisionTransformer.FEATURES, f);
     t.tag("final-norm");
     SDVariable pooled = Vit.poolCls(sd, cfg, f);
@@ -248,12 +255,8 @@ public final class StepProfile {
     t.tag("cls-token+pos");
     SDVariable bias = RelativePositionBias.bias(sd, "vit/relpos", init, cfg);
     t.tag("relpos-bias");
-    List<SDVariable> layers = new ArrayList<>();
-    for (int l = 0; l < cfg.depth(); l++) {
-      x = block(t, "block/", "vit/block" + l, init, cfg, x, bias);
-      layers.add(x);
-    }
-    SDVariable last = layers.get(cfg.depth() - 1);
+    List<SDVariable> layers = blocks(t, "block/", "vit", init, cfg, x, bias, cfg.depth());
+    SDVariable last = Block.tokens(sd, cfg, layers.get(cfg.depth() - 1));
     SDVariable out = Vit.norm(sd, "vit", init, cfg, last);
     t.tag("final-norm");
     SDVariable index = Mim.maskedIndex(sd, mask);
@@ -275,11 +278,12 @@ public final class StepProfile {
     SDVariable loss = mimLoss.mul(weightMim);
     t.tag("loss");
     if (config.clsHead()) {
-      SDVariable s = ClsHead.sequence(sd, cfg, last, layers.get(config.clsHeadLayer() - 1));
+      SDVariable early = Block.tokens(sd, cfg, layers.get(config.clsHeadLayer() - 1));
+      SDVariable s = ClsHead.sequence(sd, cfg, last, early);
       t.tag("clshead/sequence");
-      for (int j = 0; j < config.clsHeadDepth(); j++) {
-        s = block(t, "clshead/", PretrainModel.CLS_SCOPE + "/block" + j, init, cfg, s, bias);
-      }
+      List<SDVariable> extra =
+          blocks(t, "clshead/", PretrainModel.CLS_SCOPE, init, cfg, s, bias, config.clsHeadDepth());
+      s = Block.tokens(sd, cfg, extra.get(config.clsHeadDepth() - 1));
       s = ClsHead.sharedNorm(sd, "vit", s);
       t.tag("clshead/shared-norm");
       SDVariable clsRows =

@@ -41,18 +41,31 @@ public final class Attention {
    *
    * @param x {@code [B, T, D]}
    * @param bias {@code [h, T, T]} relative position bias or {@code null}
-   * @return {@code [B, T, D]}; parameters {@code scope/qkv/w [D, 3D]}, {@code scope/qbias [D]},
-   *     {@code scope/vbias [D]} (when {@code qkvBias}), {@code scope/proj/w [D, D]}, {@code
-   *     scope/proj/b [D]}
+   * @return {@code [B, T, D]}; parameters as {@link #selfAttentionRows}
    */
   public static SDVariable selfAttention(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable x, SDVariable bias) {
+    SDVariable rows = sd.reshape(x, -1, cfg.width()); // [B*T, D]
+    SDVariable y = selfAttentionRows(sd, scope, init, cfg, rows, bias); // [B*T, D]
+    return sd.reshape(y, -1, cfg.tokens(), cfg.width()); // [B, T, D]
+  }
+
+  /**
+   * {@link #selfAttention} on token rows.
+   *
+   * @param rows {@code [B*T, D]}
+   * @param bias {@code [h, T, T]} relative position bias or {@code null}
+   * @return {@code [B*T, D]}; parameters {@code scope/qkv/w [D, 3D]}, {@code scope/qbias [D]},
+   *     {@code scope/vbias [D]} (when {@code qkvBias}), {@code scope/proj/w [D, D]}, {@code
+   *     scope/proj/b [D]}
+   */
+  public static SDVariable selfAttentionRows(
+      SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows, SDVariable bias) {
     int d = cfg.width();
     int t = cfg.tokens();
     int h = cfg.heads();
     int hd = cfg.headDim();
-    SDVariable flat = sd.reshape(x, -1, d); // [B*T, D]
-    SDVariable qkv = Layers.linear(sd, scope + "/qkv", init, flat, d, 3 * d, false); // [B*T, 3D]
+    SDVariable qkv = Layers.linear(sd, scope + "/qkv", init, rows, d, 3 * d, false); // [B*T, 3D]
     if (cfg.qkvBias()) {
       SDVariable qb = sd.var(scope + "/qbias", init.zeros(d)); // [D]
       SDVariable vb = sd.var(scope + "/vbias", init.zeros(d)); // [D]
@@ -64,7 +77,6 @@ public final class Attention {
     SDVariable[] parts = sd.unstack(qkv, 0, 3); // 3 x [B, h, T, hd]
     SDVariable o = scaledDotProduct(sd, parts[0], parts[1], parts[2], bias, hd); // [B, h, T, hd]
     o = sd.reshape(sd.permute(o, 0, 2, 1, 3), -1, d); // [B*T, D]
-    SDVariable y = Layers.linear(sd, scope + "/proj", init, o, d, d, true); // [B*T, D]
-    return sd.reshape(y, -1, t, d); // [B, T, D]
+    return Layers.linear(sd, scope + "/proj", init, o, d, d, true); // [B*T, D]
   }
 }

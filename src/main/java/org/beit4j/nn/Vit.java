@@ -34,8 +34,8 @@ public final class Vit {
    * the shared relative position bias under scope/relpos if enabled, and runs the blocks.
    *
    * @param patches {@code [B, N, D]} patch or mask token vectors
-   * @return the {@code [B, T, D]} output of every block, last = encoder output before the final
-   *     norm
+   * @return the output rows {@code [B*T, D]} of every block ({@link Block#tokens} makes them {@code
+   *     [B, T, D]}), last = encoder output before the final norm
    */
   public static List<SDVariable> encode(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable patches) {
@@ -55,7 +55,7 @@ public final class Vit {
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable images) {
     List<SDVariable> layers =
         encode(sd, scope, init, cfg, patchEmbed(sd, scope, init, cfg, images));
-    return norm(sd, scope, init, cfg, layers.get(layers.size() - 1));
+    return norm(sd, scope, init, cfg, Block.tokens(sd, cfg, layers.get(layers.size() - 1)));
   }
 
   /** The [CLS] token, {@code [B, T, D] -> [B, D]}. */

@@ -1,5 +1,6 @@
 package org.beit4j.pretrain;
 
+import java.util.List;
 import org.beit4j.config.VitConfig;
 import org.beit4j.nn.Block;
 import org.beit4j.nn.Init;
@@ -51,15 +52,14 @@ public final class ClsHead {
       SDVariable bias,
       int layer,
       int depth) {
-    SDVariable x = s;
+    List<SDVariable> rows = Block.blocks(sd, scope, init, cfg, s, bias, depth); // [B*T, D]
     for (int j = 0; j < depth; j++) {
       String name = scope + "/block" + j;
-      x = Block.block(sd, name, init, cfg, x, bias); // [B, T, D]
       double rescale = 1.0 / Math.sqrt(2.0 * (layer + j + 1));
       sd.getVariable(name + "/attn/proj/w").getArr().muli(rescale);
       sd.getVariable(name + "/mlp/fc2/w").getArr().muli(rescale);
     }
-    return x;
+    return Block.tokens(sd, cfg, rows.get(depth - 1)); // [B, T, D]
   }
 
   /**

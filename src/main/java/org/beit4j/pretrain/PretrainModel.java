@@ -104,8 +104,8 @@ public final class PretrainModel {
     SDVariable x = Embeddings.prependCls(sd, VIT + "/embed", init, cfg, masked); // [B, T, D]
     SDVariable bias =
         cfg.relPosBias() ? RelativePositionBias.bias(sd, VIT + "/relpos", init, cfg) : null;
-    List<SDVariable> layers = Block.stack(sd, VIT, init, cfg, x, bias); // L x [B, T, D]
-    SDVariable last = layers.get(cfg.depth() - 1); // [B, T, D]
+    List<SDVariable> layers = Block.stack(sd, VIT, init, cfg, x, bias); // L x [B*T, D]
+    SDVariable last = Block.tokens(sd, cfg, layers.get(cfg.depth() - 1)); // [B, T, D]
     SDVariable out = Vit.norm(sd, VIT, init, cfg, last); // [B, T, D]
 
     // eq. (4), (5) on the masked rows only; the logits of all rows are computed on request only
@@ -121,7 +121,8 @@ public final class PretrainModel {
     Mim.maskedAccuracy(sd, logits, maskedCodes).rename(MIM_ACC);
     SDVariable loss = mimLoss.mul(weightMim); // []
     if (config.clsHead()) {
-      SDVariable s = ClsHead.sequence(sd, cfg, last, layers.get(config.clsHeadLayer() - 1));
+      SDVariable early = Block.tokens(sd, cfg, layers.get(config.clsHeadLayer() - 1)); // [B, T, D]
+      SDVariable s = ClsHead.sequence(sd, cfg, last, early); // [B, T, D]
       s =
           ClsHead.blocks(
               sd,

@@ -4,6 +4,7 @@ import java.util.List;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ChannelStats;
+import org.beit4j.nn.Block;
 import org.beit4j.nn.Init;
 import org.beit4j.nn.Layers;
 import org.beit4j.nn.Vit;
@@ -110,7 +111,8 @@ public final class VqKdGraph {
     SDVariable up = Layers.linear(sd, scope + "/up", init, zq, d, dec.width(), true); // [M, Dd]
     SDVariable tokens = sd.reshape(up, -1, dec.numPatches(), dec.width()); // [B, N, Dd]
     List<SDVariable> blocks = Vit.encode(sd, scope, init, dec, tokens);
-    SDVariable x = Vit.norm(sd, scope, init, dec, blocks.get(blocks.size() - 1)); // [B, T, Dd]
+    SDVariable last = Block.tokens(sd, dec, blocks.get(blocks.size() - 1)); // [B, T, Dd]
+    SDVariable x = Vit.norm(sd, scope, init, dec, last); // [B, T, Dd]
     SDVariable patches = Vit.patchTokens(sd, dec, x); // [B, N, Dd]
     SDVariable flat = sd.reshape(patches, -1, dec.width()); // [M, Dd]
     return taskLayer(sd, scope + "/task", init, flat, dec.width(), cfg.teacherDim());
