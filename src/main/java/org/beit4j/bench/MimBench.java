@@ -21,14 +21,13 @@ public record MimBench(String name, String description, PretrainConfig config)
   /** The demo's pretraining ({@link DemoBudget#quick()}): ViT 28/4 D96 L4, 64 codes, batch 64. */
   public static MimBench demo() {
     DemoBudget b = DemoBudget.quick();
-    VitConfig vit =
-        VitConfig.mnist().withDepth(b.depth()).withWidth(b.width()).withHeads(b.heads());
-    PretrainConfig c = PretrainConfig.of(vit, b.codebookSize(), 1000, b.pretrainBatch());
+    VitConfig vit = b.vit();
+    PretrainConfig c = PretrainConfig.of(vit, b.codebookSize(), 1000, b.pretrain().batchSize());
     return new MimBench(
         "mim-demo",
         String.format(
             "MIM + [CLS], ViT 28/4 D%d L%d h%d, %d codes, Pretrainer.step",
-            b.width(), b.depth(), b.heads(), b.codebookSize()),
+            vit.width(), vit.depth(), vit.heads(), b.codebookSize()),
         c);
   }
 

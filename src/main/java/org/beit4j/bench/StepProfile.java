@@ -259,42 +259,46 @@ public final class StepProfile {
     SDVariable last = Block.tokens(sd, cfg, layers.get(cfg.depth() - 1));
     SDVariable out = Vit.norm(sd, "vit", init, cfg, last);
     t.tag("final-norm");
-    SDVariable index = Mim.maskedIndex(sd, mask);
-    SDVariable maskedCodes = Mim.maskedRows(sd, sd.reshape(codes, -1), index);
+    SDVariable index = Mim.maskedIndex(sd, "mim/index", mask);
+    SDVariable maskedCodes = Mim.maskedRows(sd, "mim/codes", sd.reshape(codes, -1), index);
     t.tag("mim/masked-codes");
     SDVariable tokens = sd.reshape(Vit.patchTokens(sd, cfg, out), -1, d);
     sd.identity(
-        PretrainModel.MIM_LOGITS, Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, tokens, d, k));
+        PretrainModel.MIM_LOGITS,
+        Mim.headLogits(
+            sd, PretrainModel.HEAD_SCOPE, PretrainModel.HEAD_SCOPE + "/all", init, tokens, d, k));
     t.tag("mim/all-rows-logits");
-    SDVariable rows = Mim.maskedRows(sd, tokens, index);
+    SDVariable rows = Mim.maskedRows(sd, "mim/rows", tokens, index);
     t.tag("mim/masked-rows");
-    SDVariable logits = Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, rows, d, k);
+    SDVariable logits =
+        Mim.headLogits(
+            sd, PretrainModel.HEAD_SCOPE, PretrainModel.HEAD_SCOPE + "/out", init, rows, d, k);
     t.tag("mim/head-logits");
-    SDVariable mimLoss =
-        Mim.maskedCrossEntropy(sd, logits, maskedCodes, k).rename(PretrainModel.MIM_LOSS);
+    SDVariable mimLoss = Mim.maskedCrossEntropy(sd, PretrainModel.MIM_LOSS, logits, maskedCodes, k);
     t.tag("mim/cross-entropy");
-    Mim.maskedAccuracy(sd, logits, maskedCodes).rename(PretrainModel.MIM_ACC);
+    Mim.maskedAccuracy(sd, PretrainModel.MIM_ACC, logits, maskedCodes);
     t.tag("mim/accuracy");
     SDVariable loss = mimLoss.mul(weightMim);
     t.tag("loss");
     if (config.clsHead()) {
       SDVariable early = Block.tokens(sd, cfg, layers.get(config.clsHeadLayer() - 1));
-      SDVariable s = ClsHead.sequence(sd, cfg, last, early);
+      SDVariable s = ClsHead.sequence(sd, PretrainModel.CLS_SCOPE, cfg, last, early);
       t.tag("clshead/sequence");
       List<SDVariable> extra =
           blocks(t, "clshead/", PretrainModel.CLS_SCOPE, init, cfg, s, bias, config.clsHeadDepth());
       s = Block.tokens(sd, cfg, extra.get(config.clsHeadDepth() - 1));
-      s = ClsHead.sharedNorm(sd, "vit", s);
+      s = ClsHead.sharedNorm(sd, "vit", PretrainModel.CLS_SCOPE + "/norm", s);
       t.tag("clshead/shared-norm");
       SDVariable clsRows =
-          Mim.maskedRows(sd, sd.reshape(Vit.patchTokens(sd, cfg, s), -1, d), index);
+          Mim.maskedRows(sd, "clshead/rows", sd.reshape(Vit.patchTokens(sd, cfg, s), -1, d), index);
       t.tag("clshead/masked-rows");
-      SDVariable clsLogits = Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, init, clsRows, d, k);
+      SDVariable clsLogits =
+          Mim.headLogits(sd, PretrainModel.HEAD_SCOPE, "clshead/logits", init, clsRows, d, k);
       t.tag("clshead/head-logits");
       SDVariable clsLoss =
-          Mim.maskedCrossEntropy(sd, clsLogits, maskedCodes, k).rename(PretrainModel.CLS_LOSS);
+          Mim.maskedCrossEntropy(sd, PretrainModel.CLS_LOSS, clsLogits, maskedCodes, k);
       t.tag("clshead/cross-entropy");
-      Mim.maskedAccuracy(sd, clsLogits, maskedCodes).rename(PretrainModel.CLS_ACC);
+      Mim.maskedAccuracy(sd, PretrainModel.CLS_ACC, clsLogits, maskedCodes);
       t.tag("clshead/accuracy");
       loss = loss.add(clsLoss.mul(weightCls));
     }

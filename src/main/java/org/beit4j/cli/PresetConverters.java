@@ -3,6 +3,7 @@ package org.beit4j.cli;
 import java.util.Iterator;
 import org.beit4j.config.Presets;
 import org.beit4j.config.VitConfig;
+import org.beit4j.pipeline.Artefacts.TokenizerKind;
 import org.beit4j.pipeline.DemoBudget;
 import org.beit4j.teacher.CnnTeacherConfig;
 import org.beit4j.teacher.OnnxTeacherConfig;
@@ -89,6 +90,20 @@ final class PresetConverters {
     @Override
     public Iterator<String> iterator() {
       return OnnxTeacherConfig.PRESETS.names().iterator();
+    }
+  }
+
+  /** {@code vqkd} or {@code pixel-kmeans}. */
+  static final class Kind implements ITypeConverter<TokenizerKind> {
+    @Override
+    public TokenizerKind convert(String name) {
+      for (TokenizerKind k : TokenizerKind.values()) {
+        if (k.cliName().equals(name)) {
+          return k;
+        }
+      }
+      throw new TypeConversionException(
+          "unknown tokenizer kind '" + name + "'; valid kinds are vqkd, pixel-kmeans");
     }
   }
 }

@@ -7,7 +7,9 @@ import java.util.concurrent.Callable;
 import org.beit4j.config.VitConfig;
 import org.beit4j.pipeline.DataSource;
 import org.beit4j.pipeline.PretrainStage;
+import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.StepMetrics;
+import org.beit4j.train.RunConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -143,23 +145,21 @@ final class PretrainCommand implements Callable<Integer> {
   /** The stage's options; invalid values are usage errors. */
   PretrainStage.Options options() {
     try {
+      // heads 1 first, so that a new width and head count are checked together, not in between
+      VitConfig v =
+          vit.withHeads(1)
+              .withWidth(width == 0 ? vit.width() : width)
+              .withHeads(heads == 0 ? vit.heads() : heads)
+              .withDepth(depth == 0 ? vit.depth() : depth);
+      RunConfig run =
+          PretrainConfig.defaultRun(steps, batch)
+              .withCheckpointEvery(checkpointEvery)
+              .withSeed(seed);
+      if (lr != 0) {
+        run = run.withSchedule(s -> s.withLearningRate(lr));
+      }
       return new PretrainStage.Options(
-          tokenizer,
-          vit,
-          depth,
-          width,
-          heads,
-          steps,
-          batch,
-          clsHead,
-          clsHeadLayer,
-          lr,
-          checkpointEvery,
-          data,
-          augment,
-          seed,
-          out,
-          resume);
+          tokenizer, v, clsHead, clsHeadLayer, run, data, augment, out, resume);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -98,8 +98,12 @@ final class TeacherCommand implements Callable<Integer> {
   /** The stage's options; invalid values are usage errors. */
   TeacherStage.Options options() {
     try {
-      return new TeacherStage.Options(
-          preset, data, epochs, trainLimit, testLimit, channels, imageSize, seed, out);
+      CnnTeacherConfig c = preset.withSeed(seed);
+      c = epochs == 0 ? c : c.withEpochs(epochs);
+      c = trainLimit == 0 ? c : c.withTrainLimit(trainLimit);
+      c = channels == 0 ? c : c.withChannels(channels);
+      c = imageSize == 0 ? c : c.withImageSize(imageSize);
+      return new TeacherStage.Options(c, data, testLimit, out);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.beit4j.pipeline.Artefacts.TokenizerKind;
 import org.beit4j.pipeline.DataSource;
 import org.beit4j.pipeline.TeacherSource;
 import org.beit4j.pipeline.TokenizerStage;
@@ -39,8 +40,9 @@ final class TokenizerCommand implements Callable<Integer> {
       names = "--kind",
       defaultValue = "vqkd",
       paramLabel = "vqkd|pixel-kmeans",
+      converter = PresetConverters.Kind.class,
       description = "VQ-KD (BEiT v2) or k-means on raw pixel patches (default ${DEFAULT-VALUE}).")
-  String kind;
+  TokenizerKind kind;
 
   @Option(
       names = "--teacher",
@@ -165,19 +167,21 @@ final class TokenizerCommand implements Callable<Integer> {
   /** The stage's options; invalid or conflicting values are usage errors. */
   TokenizerStage.Options options() {
     try {
-      return new TokenizerStage.Options(
-          kind,
-          "vqkd".equals(kind) ? teacherSource() : null,
-          preset,
-          data,
-          steps,
-          batch,
-          learningRate,
-          codebookSize,
-          evalImages,
-          kmeansImages,
-          seed,
-          out);
+      VqKdConfig c = preset.withRun(r -> r.withSeed(seed));
+      if (steps != 0) {
+        c = c.withRun(r -> r.withSteps(steps));
+      }
+      if (batch != 0) {
+        c = c.withRun(r -> r.withBatchSize(batch));
+      }
+      if (learningRate != 0) {
+        c = c.withLearningRate(learningRate);
+      }
+      if (codebookSize != 0) {
+        c = c.withQuantizer(c.quantizer().withCodebookSize(codebookSize));
+      }
+      TeacherSource source = kind == TokenizerKind.VQKD ? teacherSource() : null;
+      return new TokenizerStage.Options(kind, source, c, data, evalImages, kmeansImages, out);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -208,7 +212,7 @@ final class TokenizerCommand implements Callable<Integer> {
         Locale.ROOT,
         "tokenizer (%s): codebook usage %.1f%% of %d codes, perplexity %.1f, cosine to the"
             + " teacher %s on held-out images; saved to %s (%.0f s)%n",
-        kind,
+        kind.cliName(),
         100 * r.health().usedFraction(),
         r.health().codebookSize(),
         r.health().perplexity(),

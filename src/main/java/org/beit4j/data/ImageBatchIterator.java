@@ -180,12 +180,17 @@ public final class ImageBatchIterator implements MultiDataSetIterator {
     }
     if (pending == null && !epochLogged) {
       epochLogged = true;
-      log.info(
-          "{} epoch {}: {} images delivered, {} unreadable images skipped",
-          dataset.source(),
-          epoch,
-          deliveredThisEpoch,
-          skippedThisEpoch);
+      // one line per epoch would flood notebooks and logs: debug, unless images were skipped
+      if (skippedThisEpoch > 0) {
+        log.warn(
+            "{} epoch {}: {} images delivered, {} unreadable images skipped",
+            dataset.source(),
+            epoch,
+            deliveredThisEpoch,
+            skippedThisEpoch);
+      } else {
+        log.debug("{} epoch {}: {} images delivered", dataset.source(), epoch, deliveredThisEpoch);
+      }
     }
     return pending != null;
   }

@@ -33,4 +33,12 @@ public interface ImageDataset {
 
   /** Where the images come from, for logs and provenance (a path or a generator description). */
   String source();
+
+  /**
+   * The first {@code n} images (all of them when {@code n} is 0 or not smaller than the size), in
+   * order: a quick, deterministic subset for evaluations and notebooks.
+   */
+  default ImageDataset first(int n) {
+    return FirstImages.of(this, n);
+  }
 }

@@ -7,7 +7,8 @@
  *       org.beit4j.data.IdxFile}), {@link org.beit4j.data.ImageFolder} ({@code
  *       root/<class>/<image>} through DataVec's ImageLoader), {@link org.beit4j.data.SamplePhotos}
  *       (CC0/public-domain crops in {@code datasets/samples}), {@link
- *       org.beit4j.data.SyntheticImages} (generated, for unit tests).
+ *       org.beit4j.data.SyntheticImages} (generated, for unit tests); {@link
+ *       org.beit4j.data.ImageDataset#first} takes the first {@code n} images.
  *   <li>Transforms ({@link org.beit4j.data.ImageTransform}, built by {@link
  *       org.beit4j.data.Transforms} or {@link org.beit4j.data.TransformConfig}): resize, random
  *       resized crop, flip, channel conversion, normalisation; {@link

@@ -3,7 +3,13 @@ package org.beit4j.pipeline;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.beit4j.io.Provenance;
+import org.beit4j.io.RunLayout;
+import org.beit4j.nn.VisionTransformer;
+import org.beit4j.pretrain.PretrainCheckpoint;
+import org.beit4j.pretrain.PretrainModel;
+import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.teacher.CnnTeacher;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.tokenizer.VqKdTokenizer;
@@ -26,7 +32,12 @@ public final class Artefacts {
   /** Which tokenizer a directory holds. */
   public enum TokenizerKind {
     VQKD,
-    PIXEL_KMEANS
+    PIXEL_KMEANS;
+
+    /** The command line's name: {@code vqkd}, {@code pixel-kmeans}. */
+    public String cliName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
   }
 
   private Artefacts() {}
@@ -103,6 +114,60 @@ public final class Artefacts {
               + dir
               + "`",
           e);
+    }
+  }
+
+  /**
+   * Loads the pretrained backbone of a pretraining run: {@code dir} may be the run directory
+   * ({@code pretrain/}), its {@code backbone/} or the {@code backbone.sd} file.
+   *
+   * @throws PipelineException if there is none or it cannot be read, naming the command that makes
+   *     one
+   */
+  public static VisionTransformer backbone(Path dir) {
+    Path file = dir;
+    if (Files.isDirectory(RunLayout.backbone(dir))) {
+      file = RunLayout.backbone(dir).resolve(Pretrainer.BACKBONE_FILE);
+    } else if (Files.isDirectory(dir)) {
+      file = dir.resolve(Pretrainer.BACKBONE_FILE);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new PipelineException(
+          "no pretrained backbone in "
+              + dir
+              + ": run `bin/beit4j pretrain --tokenizer TOKENIZER_DIR --out "
+              + dir
+              + "` first (or resume it with --resume)");
+    }
+    try {
+      return VisionTransformer.load(file);
+    } catch (RuntimeException e) {
+      throw new PipelineException("cannot read the backbone " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The whole pretraining model (backbone, MIM head, [CLS] branch) of a finished pretraining run
+   * {@code dir} ({@code dir/final}), for inspecting its predictions.
+   *
+   * @throws PipelineException if the run has not finished or cannot be read
+   */
+  public static PretrainModel pretrainModel(Path dir) {
+    Path last = RunLayout.finalCheckpoint(dir);
+    if (!Files.isDirectory(last)) {
+      throw new PipelineException(
+          "no finished pretraining run in "
+              + dir
+              + " (no "
+              + RunLayout.FINAL
+              + "/): run `bin/beit4j pretrain --tokenizer TOKENIZER_DIR --out "
+              + dir
+              + "`, or finish it with --resume");
+    }
+    try {
+      return PretrainCheckpoint.loadModel(last);
+    } catch (IllegalArgumentException | UncheckedIOException e) {
+      throw new PipelineException("cannot read " + last + ": " + e.getMessage(), e);
     }
   }
 

@@ -2,53 +2,34 @@ package org.beit4j.pipeline;
 
 import org.beit4j.config.Presets;
 import org.beit4j.config.VitConfig;
+import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.teacher.CnnTeacherConfig;
 import org.beit4j.tokenizer.VqKdConfig;
+import org.beit4j.train.RunConfig;
 
 /**
- * How much work each stage of {@code bin/beit4j demo} does.
+ * How much work each stage of {@code bin/beit4j demo} does: the configs of its stages (the demo's
+ * seed replaces theirs) and the evaluation's image counts.
  *
  * @param name the preset's name ({@code quick}, {@code full}, {@code test})
- * @param teacher the teacher's network and training preset
- * @param teacherEpochs passes of the teacher over its training images (0 = the preset's)
- * @param teacherTrainLimit teacher training images (0 = all 60,000)
- * @param tokenizer the tokenizer preset (both tokenizers' patch size; VQ-KD's shape)
- * @param tokenizerSteps VQ-KD training steps
- * @param tokenizerLearningRate peak VQ-KD learning rate (0 = the tokenizer preset's)
- * @param codebookSize codes of both tokenizers (VQ-KD and pixel k-means)
- * @param vit backbone preset, its depth, width and heads replaced by the next three
- * @param depth blocks of the backbone
- * @param width token width of the backbone
- * @param heads attention heads of the backbone
- * @param pretrainSteps MIM steps of each of the two pretraining runs
- * @param pretrainBatch images per MIM step
- * @param pretrainLearningRate peak MIM learning rate (0 = {@link
- *     org.beit4j.pretrain.PretrainConfig#of}'s)
+ * @param teacher the CNN teacher (network, epochs, training images)
+ * @param tokenizer the VQ-KD tokenizer (its teacher width is the teacher's); the pixel k-means
+ *     baseline takes its patch size and codebook size
+ * @param vit the backbone of both pretraining runs
+ * @param pretrain the run of each of the two pretraining runs (steps, batch, schedule, checkpoints)
  * @param probeTrain labelled training images of the linear probe and k-NN
  * @param probeTest held-out images they are scored on
  * @param fineTuneEpochs fine-tuning epochs of the ViT rows (0 = no fine-tuning column)
- * @param checkpointEvery MIM steps between checkpoints (0 = final only)
  */
 public record DemoBudget(
     String name,
     CnnTeacherConfig teacher,
-    int teacherEpochs,
-    int teacherTrainLimit,
     VqKdConfig tokenizer,
-    int tokenizerSteps,
-    double tokenizerLearningRate,
-    int codebookSize,
     VitConfig vit,
-    int depth,
-    int width,
-    int heads,
-    int pretrainSteps,
-    int pretrainBatch,
-    double pretrainLearningRate,
+    RunConfig pretrain,
     int probeTrain,
     int probeTest,
-    int fineTuneEpochs,
-    int checkpointEvery) {
+    int fineTuneEpochs) {
 
   /** The named budgets: {@code quick} (the default), {@code full}, {@code test}. */
   public static final Presets<DemoBudget> PRESETS =
@@ -60,36 +41,21 @@ public record DemoBudget(
 
   /** Validates every field. */
   public DemoBudget {
+    Checks.notBlank("name", name);
     Checks.notNull("teacher", teacher);
     Checks.notNull("tokenizer", tokenizer);
     Checks.notNull("vit", vit);
-    for (long v :
-        new long[] {
-          tokenizerSteps,
-          codebookSize,
-          depth,
-          width,
-          heads,
-          pretrainSteps,
-          pretrainBatch,
-          probeTrain
-        }) {
-      if (v < 1) {
-        throw new IllegalArgumentException(
-            "budget " + name + ": steps, sizes and image counts must be >= 1, got " + v);
-      }
+    Checks.notNull("pretrain", pretrain);
+    if (probeTrain < 1) {
+      throw new IllegalArgumentException("budget " + name + ": probeTrain must be >= 1");
     }
-    for (double lr : new double[] {tokenizerLearningRate, pretrainLearningRate}) {
-      if (!(lr >= 0) || Double.isInfinite(lr)) {
-        throw new IllegalArgumentException(
-            "budget " + name + ": learning rates must be >= 0 (0 = the preset's), got " + lr);
-      }
-    }
-    Checks.nonNegative("teacherEpochs", teacherEpochs);
-    Checks.nonNegative("teacherTrainLimit", teacherTrainLimit);
     Checks.nonNegative("probeTest", probeTest);
     Checks.nonNegative("fineTuneEpochs", fineTuneEpochs);
-    Checks.nonNegative("checkpointEvery", checkpointEvery);
+  }
+
+  /** Codes of both tokenizers. */
+  public int codebookSize() {
+    return tokenizer.quantizer().codebookSize();
   }
 
   /**
@@ -102,24 +68,13 @@ public record DemoBudget(
   public static DemoBudget quick() {
     return new DemoBudget(
         "quick",
-        CnnTeacherConfig.fashionMnist(),
-        1,
-        30_000,
-        VqKdConfig.fashionMnist(),
-        1_000,
-        3e-3,
-        64,
-        VitConfig.mnist(),
-        4,
-        96,
-        3,
-        900,
-        64,
-        3e-3,
+        CnnTeacherConfig.fashionMnist().withEpochs(1).withTrainLimit(30_000),
+        tokenizer(1_000),
+        backbone(),
+        pretrainRun(900, 100),
         5_000,
         1_000,
-        0,
-        100);
+        0);
   }
 
   /**
@@ -131,46 +86,42 @@ public record DemoBudget(
     return new DemoBudget(
         "full",
         CnnTeacherConfig.fashionMnist(),
-        0,
-        0,
-        VqKdConfig.fashionMnist(),
-        3_000,
-        3e-3,
-        64,
-        VitConfig.mnist(),
-        4,
-        96,
-        3,
-        4_000,
-        64,
-        3e-3,
+        tokenizer(3_000),
+        backbone(),
+        pretrainRun(4_000, 250),
         60_000,
         10_000,
-        1,
-        250);
+        1);
   }
 
   /** Seconds-sized stages for tests: tiny teacher, tokenizer and ViT, a few hundred images. */
   public static DemoBudget test() {
     return new DemoBudget(
         "test",
-        CnnTeacherConfig.test(),
-        1,
-        256,
-        VqKdConfig.test(),
-        6,
-        0,
-        64,
+        CnnTeacherConfig.test().withEpochs(1).withTrainLimit(256),
+        VqKdConfig.test().withRun(r -> r.withSteps(6)),
         VitConfig.test(),
-        2,
-        32,
-        2,
-        3,
-        16,
-        0,
+        PretrainConfig.defaultRun(3, 16),
         300,
         100,
-        0,
         0);
+  }
+
+  /** VQ-KD into 64 codes at lr 3e-3 for {@code steps} steps. */
+  private static VqKdConfig tokenizer(int steps) {
+    VqKdConfig c = VqKdConfig.fashionMnist().withLearningRate(3e-3);
+    return c.withRun(r -> r.withSteps(steps)).withQuantizer(c.quantizer().withCodebookSize(64));
+  }
+
+  /** The Fashion-MNIST ViT at 4 blocks of width 96 (3 heads). */
+  private static VitConfig backbone() {
+    return VitConfig.mnist().withWidth(96).withDepth(4);
+  }
+
+  /** MIM for {@code steps} steps of 64 images at lr 3e-3. */
+  private static RunConfig pretrainRun(int steps, int checkpointEvery) {
+    return PretrainConfig.defaultRun(steps, 64)
+        .withSchedule(s -> s.withLearningRate(3e-3))
+        .withCheckpointEvery(checkpointEvery);
   }
 }

@@ -24,6 +24,7 @@ import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.report.RunReport;
+import org.beit4j.tokenizer.VqKdConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,26 @@ public final class DemoStage {
     public Options {
       Checks.notNull("budget", budget);
       Checks.notNull("out", out);
+    }
+
+    /**
+     * A new run of {@code budget} into {@code out}, seed 42, the baseline alongside on 2+ cores.
+     */
+    public static Options of(DemoBudget budget, Path out) {
+      return new Options(budget, out, 42, false, Runtime.getRuntime().availableProcessors() >= 2);
+    }
+
+    public Options withSeed(long v) {
+      return new Options(budget, out, v, resume, parallel);
+    }
+
+    /** A copy that keeps the stages already done in {@code out} and runs the rest. */
+    public Options withResume(boolean v) {
+      return new Options(budget, out, seed, v, parallel);
+    }
+
+    public Options withParallel(boolean v) {
+      return new Options(budget, out, seed, resume, v);
     }
   }
 
@@ -159,18 +180,7 @@ public final class DemoStage {
         times,
         run,
         done(teacherDir.resolve(Provenance.FILE_NAME)),
-        () ->
-            TeacherStage.run(
-                new TeacherStage.Options(
-                    b.teacher(),
-                    DataSource.FASHION_MNIST,
-                    b.teacherEpochs(),
-                    b.teacherTrainLimit(),
-                    0,
-                    0,
-                    0,
-                    seed,
-                    teacherDir)));
+        () -> TeacherStage.run(TeacherStage.Options.of(b.teacher().withSeed(seed), teacherDir)));
     sideCheck.run();
     Path tokDir = new RunLayout(run).tokenizer();
     stage(
@@ -181,19 +191,9 @@ public final class DemoStage {
         done(tokDir.resolve(Provenance.FILE_NAME)),
         () ->
             TokenizerStage.run(
-                new TokenizerStage.Options(
-                    "vqkd",
-                    TeacherSource.cnn(teacherDir),
-                    b.tokenizer(),
-                    DataSource.FASHION_MNIST,
-                    b.tokenizerSteps(),
-                    0,
-                    b.tokenizerLearningRate(),
-                    b.codebookSize(),
-                    b.probeTest(),
-                    1,
-                    seed,
-                    tokDir)));
+                TokenizerStage.Options.vqkd(
+                        TeacherSource.cnn(teacherDir), tokenizer(b, seed), tokDir)
+                    .withEvalImages(b.probeTest())));
     sideCheck.run();
     pretrain(4, RunLayout.PRETRAIN, tokDir, b, seed, run, times);
   }
@@ -209,19 +209,9 @@ public final class DemoStage {
         done(pixDir.resolve(Provenance.FILE_NAME)),
         () ->
             TokenizerStage.run(
-                new TokenizerStage.Options(
-                    "pixel-kmeans",
-                    null,
-                    b.tokenizer(),
-                    DataSource.FASHION_MNIST,
-                    0,
-                    0,
-                    0,
-                    b.codebookSize(),
-                    b.probeTest(),
-                    Math.min(b.probeTrain(), 2_000),
-                    seed,
-                    pixDir)));
+                TokenizerStage.Options.pixelKMeans(
+                        tokenizer(b, seed), Math.min(b.probeTrain(), 2_000), pixDir)
+                    .withEvalImages(b.probeTest())));
     pretrain(5, RunLayout.PRETRAIN_PIXEL, pixDir, b, seed, run, times);
   }
 
@@ -243,23 +233,14 @@ public final class DemoStage {
         done(RunLayout.backbone(dir).resolve(Pretrainer.BACKBONE_FILE)),
         () ->
             PretrainStage.run(
-                new PretrainStage.Options(
-                    tokDir,
-                    b.vit(),
-                    b.depth(),
-                    b.width(),
-                    b.heads(),
-                    b.pretrainSteps(),
-                    b.pretrainBatch(),
-                    true,
-                    0,
-                    b.pretrainLearningRate(),
-                    b.checkpointEvery(),
-                    DataSource.FASHION_MNIST,
-                    false,
-                    seed,
-                    dir,
-                    RunLayout.latestCheckpoint(dir).isPresent())));
+                PretrainStage.Options.of(tokDir, b.vit(), 1, 1, dir)
+                    .withRun(r -> b.pretrain().withSeed(seed))
+                    .withResume(RunLayout.latestCheckpoint(dir).isPresent())));
+  }
+
+  /** The budget's tokenizer with the demo's seed. */
+  private static VqKdConfig tokenizer(DemoBudget b, long seed) {
+    return b.tokenizer().withRun(r -> r.withSeed(seed));
   }
 
   private static Thread thread(Runnable r) {

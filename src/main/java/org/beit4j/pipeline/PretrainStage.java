@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ImageBatchIterator;
@@ -14,6 +15,7 @@ import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.pretrain.StepMetrics;
 import org.beit4j.tokenizer.VisualTokenizer;
+import org.beit4j.train.RunConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,39 +36,26 @@ public final class PretrainStage {
    * What to train.
    *
    * @param tokenizer directory of a VQ-KD or pixel k-means tokenizer
-   * @param vit backbone preset ({@link VitConfig#mnist()} etc.)
-   * @param depth blocks, 0 = the preset's
-   * @param width token width, 0 = the preset's
-   * @param heads attention heads, 0 = the preset's
-   * @param steps optimiser steps of the whole run
-   * @param batch images per step
+   * @param vit the backbone
    * @param clsHead whether the [CLS] pretraining branch is trained
    * @param clsHeadLayer the block {@code l} (1-based) whose patch outputs feed the [CLS] branch, 0
    *     = {@link PretrainConfig#of}'s {@code round(3/4 L)}; a warning is logged when {@code l + 2}
    *     is not below the depth ({@link PretrainConfig#clsHeadWarning})
-   * @param learningRate peak learning rate, 0 = {@link PretrainConfig#of}'s 1.5e-3
-   * @param checkpointEvery steps between checkpoints, 0 = only the final one
+   * @param run optimiser, schedule, steps, batch, checkpoints, seed ({@link
+   *     PretrainConfig#defaultRun} is the paper's)
    * @param data {@code fashion-mnist} or an image folder
    * @param augment random resized crops and flips (else the plain images)
-   * @param seed initial weights, masks, batch order
    * @param out the run directory
    * @param resume continue the newest checkpoint in {@code out}
    */
   public record Options(
       Path tokenizer,
       VitConfig vit,
-      int depth,
-      int width,
-      int heads,
-      int steps,
-      int batch,
       boolean clsHead,
       int clsHeadLayer,
-      double learningRate,
-      int checkpointEvery,
+      RunConfig run,
       String data,
       boolean augment,
-      long seed,
       Path out,
       boolean resume) {
 
@@ -74,21 +63,41 @@ public final class PretrainStage {
     public Options {
       Checks.notNull("tokenizer", tokenizer);
       Checks.notNull("vit", vit);
-      Checks.nonNegative("depth", depth);
-      Checks.nonNegative("width", width);
-      Checks.nonNegative("heads", heads);
       Checks.nonNegative("clsHeadLayer", clsHeadLayer);
-      if (steps < 1 || batch < 1) {
-        throw new IllegalArgumentException(
-            "steps and batch must be >= 1, got steps " + steps + ", batch " + batch);
-      }
-      if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
-        throw new IllegalArgumentException(
-            "learningRate must be >= 0 (0 = default), got " + learningRate);
-      }
-      Checks.nonNegative("checkpointEvery", checkpointEvery);
+      Checks.notNull("run", run);
       Checks.notBlank("data", data);
       Checks.notNull("out", out);
+    }
+
+    /**
+     * A new run of {@code steps} steps of {@code batch} images with the paper's settings: [CLS]
+     * head, {@link PretrainConfig#defaultRun}, Fashion-MNIST without augmentation.
+     */
+    public static Options of(Path tokenizer, VitConfig vit, int steps, int batch, Path out) {
+      return new Options(
+          tokenizer,
+          vit,
+          true,
+          0,
+          PretrainConfig.defaultRun(steps, batch),
+          DataSource.FASHION_MNIST,
+          false,
+          out,
+          false);
+    }
+
+    public Options withRun(UnaryOperator<RunConfig> change) {
+      return new Options(
+          tokenizer, vit, clsHead, clsHeadLayer, change.apply(run), data, augment, out, resume);
+    }
+
+    public Options withClsHead(boolean v) {
+      return new Options(tokenizer, vit, v, clsHeadLayer, run, data, augment, out, resume);
+    }
+
+    /** A copy that continues the run in {@code out} if it has a checkpoint. */
+    public Options withResume(boolean v) {
+      return new Options(tokenizer, vit, clsHead, clsHeadLayer, run, data, augment, out, v);
     }
   }
 
@@ -147,7 +156,7 @@ public final class PretrainStage {
       trainer.exportBackbone(backbone); // a run that stopped between final/ and backbone/
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    log.info("pretraining in {}: step {} of {}", o.out(), trainer.stepsDone(), o.steps());
+    log.info("pretraining in {}: step {} of {}", o.out(), trainer.stepsDone(), o.run().steps());
     return new Result(o.out(), trainer.stepsDone(), done, backbone, seconds);
   }
 
@@ -160,7 +169,9 @@ public final class PretrainStage {
             : TransformConfig.plain(v.imageSize(), v.channels());
     ImageBatchIterator it =
         ImageBatchIterator.of(
-            data.train(), t, LoaderConfig.of(o.batch()).withSeed(o.seed()).withDropLast(true));
+            data.train(),
+            t,
+            LoaderConfig.of(o.run().batchSize()).withSeed(o.run().seed()).withDropLast(true));
     trainer.data(data.description() + ", " + data.train().size() + " images");
     return trainer.train(it, trainer.config().totalSteps());
   }
@@ -181,35 +192,11 @@ public final class PretrainStage {
 
   /** The run's configuration from the options and the tokenizer's codebook size. */
   static PretrainConfig config(Options o, int codebookSize) {
-    VitConfig p = o.vit();
-    VitConfig vit =
-        new VitConfig(
-            p.imageSize(),
-            p.patchSize(),
-            p.channels(),
-            o.width() == 0 ? p.width() : o.width(),
-            o.depth() == 0 ? p.depth() : o.depth(),
-            o.heads() == 0 ? p.heads() : o.heads(),
-            p.mlpRatio(),
-            p.qkvBias(),
-            p.layerScaleInit(),
-            p.absPosEmbed(),
-            p.relPosBias(),
-            p.dropPath());
-    PretrainConfig c =
-        PretrainConfig.of(vit, codebookSize, o.steps(), o.batch())
-            .withClsHead(o.clsHead())
-            .withClsHeadLayer(o.clsHeadLayer() == 0 ? layerOf(vit) : o.clsHeadLayer())
-            .withRun(r -> r.withCheckpointEvery(o.checkpointEvery()).withSeed(o.seed()));
-    if (o.learningRate() > 0) {
-      c = c.withRun(r -> r.withSchedule(s -> s.withLearningRate(o.learningRate())));
-    }
-    return c;
-  }
-
-  /** {@link PretrainConfig#of}'s default [CLS] branch layer for {@code vit}. */
-  private static int layerOf(VitConfig vit) {
-    return PretrainConfig.of(vit, 2, 1, 1).clsHeadLayer();
+    RunConfig run = o.run();
+    PretrainConfig c = PretrainConfig.of(o.vit(), codebookSize, run.steps(), run.batchSize());
+    return c.withClsHead(o.clsHead())
+        .withClsHeadLayer(o.clsHeadLayer() == 0 ? c.clsHeadLayer() : o.clsHeadLayer())
+        .withRun(r -> run);
   }
 
   /**

@@ -23,45 +23,25 @@ public final class TeacherStage {
   /**
    * What to train.
    *
-   * @param preset the network and training preset, e.g. {@code CnnTeacherConfig.PRESETS.get(name)}
+   * @param config the network and its training, e.g. {@code CnnTeacherConfig.PRESETS.get(name)}
+   *     with changes; its class count is replaced by the data's
    * @param data {@code fashion-mnist} or an image folder with {@code train/} and {@code test/}
-   * @param epochs passes over the training set, 0 = the preset's
-   * @param trainLimit train on a seeded subset of this many images, 0 = the preset's
    * @param testLimit measure accuracy on the first this many test images, 0 = all
-   * @param channels for an image folder: 1 or 3, 0 = the preset's (1)
-   * @param imageSize side the images are resized to (a multiple of 4), 0 = the preset's (28)
-   * @param seed initial weights, batch order
    * @param out the directory the teacher is saved to
    */
-  public record Options(
-      CnnTeacherConfig preset,
-      String data,
-      int epochs,
-      int trainLimit,
-      int testLimit,
-      int channels,
-      int imageSize,
-      long seed,
-      Path out) {
+  public record Options(CnnTeacherConfig config, String data, int testLimit, Path out) {
 
     /** Validates every field. */
     public Options {
-      Checks.notNull("preset", preset);
+      Checks.notNull("config", config);
       Checks.notBlank("data", data);
-      Checks.nonNegative("epochs", epochs);
-      Checks.nonNegative("trainLimit", trainLimit);
       Checks.nonNegative("testLimit", testLimit);
-      if (channels != 0 && channels != 1 && channels != 3) {
-        throw new IllegalArgumentException("channels must be 0, 1 or 3, got " + channels);
-      }
-      Checks.nonNegative("imageSize", imageSize);
       Checks.notNull("out", out);
     }
 
-    /** Defaults: the Fashion-MNIST preset on Fashion-MNIST, seed 42, saved to {@code out}. */
-    public static Options defaults(Path out) {
-      return new Options(
-          CnnTeacherConfig.fashionMnist(), DataSource.FASHION_MNIST, 0, 0, 0, 0, 0, 42, out);
+    /** {@code config} trained on Fashion-MNIST, scored on all its test images. */
+    public static Options of(CnnTeacherConfig config, Path out) {
+      return new Options(config, DataSource.FASHION_MNIST, 0, out);
     }
   }
 
@@ -83,9 +63,8 @@ public final class TeacherStage {
    */
   public static Result run(Options o) {
     long t0 = System.nanoTime();
-    CnnTeacherConfig preset = o.preset();
-    OutputDir.check(o.out(), estimateBytes(preset), "the teacher");
-    DataSource data = DataSource.open(o.data(), o.channels() == 0 ? 1 : o.channels());
+    OutputDir.check(o.out(), estimateBytes(o.config()), "the teacher");
+    DataSource data = DataSource.open(o.data(), o.config().channels());
     if (data.test() == null) {
       throw new PipelineException(
           "the teacher's accuracy is measured on held-out images, but "
@@ -94,35 +73,13 @@ public final class TeacherStage {
               + Path.of(o.data()).resolve("test")
               + "/<class>/<image>");
     }
-    CnnTeacherConfig config = config(o, preset, data.train());
-    ImageDataset test = FirstImages.of(data.test(), o.testLimit());
+    CnnTeacherConfig config = o.config().withNumClasses(data.train().numClasses());
+    ImageDataset test = data.test().first(o.testLimit());
     CnnTeacher teacher = CnnTeacher.train(config, data.train(), test);
     teacher.save(o.out());
     double seconds = (System.nanoTime() - t0) / 1e9;
     log.info("teacher saved to {} ({} s)", o.out(), Math.round(seconds));
     return new Result(o.out(), teacher, teacher.testAccuracy(), seconds);
-  }
-
-  /** The preset with the options and the data's class count applied. */
-  static CnnTeacherConfig config(Options o, CnnTeacherConfig p, ImageDataset train) {
-    return new CnnTeacherConfig(
-        o.channels() == 0 ? p.channels() : o.channels(),
-        o.imageSize() == 0 ? p.imageSize() : o.imageSize(),
-        p.width1(),
-        p.width2(),
-        p.width3(),
-        p.gridConvs(),
-        p.featureDim(),
-        train.numClasses(),
-        o.epochs() == 0 ? p.epochs() : o.epochs(),
-        p.batchSize(),
-        p.learningRate(),
-        p.flipProbability(),
-        o.trainLimit() == 0 ? p.trainLimit() : o.trainLimit(),
-        o.seed(),
-        p.gridHead(),
-        p.norm(),
-        p.headHidden());
   }
 
   /** About how much disk a saved teacher of this shape takes (weights, written atomically). */

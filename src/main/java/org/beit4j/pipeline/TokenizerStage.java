@@ -12,6 +12,7 @@ import org.beit4j.data.TransformConfig;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.MetricsCsv;
 import org.beit4j.io.RunLayout;
+import org.beit4j.pipeline.Artefacts.TokenizerKind;
 import org.beit4j.quantizer.CodebookHealth;
 import org.beit4j.teacher.Teacher;
 import org.beit4j.tokenizer.VisualTokenizer;
@@ -37,9 +38,6 @@ public final class TokenizerStage {
   private static final int EVAL_BATCH = 250;
   private static final int KMEANS_ITERATIONS = 10;
 
-  /** The values {@code --kind} accepts. */
-  public static final List<String> KINDS = List.of("vqkd", "pixel-kmeans");
-
   /** Columns of {@code metrics.csv}: the step and the fields of {@link VqKdTokenizer.StepLog}. */
   public static final List<String> METRICS_HEADER =
       List.of(
@@ -55,55 +53,69 @@ public final class TokenizerStage {
   /**
    * What to make.
    *
-   * @param kind {@code vqkd} or {@code pixel-kmeans}
+   * @param kind a VQ-KD tokenizer or the pixel k-means baseline
    * @param teacher the teacher to distil (VQ-KD only; null for pixel k-means)
-   * @param preset the tokenizer preset, e.g. {@code VqKdConfig.PRESETS.get(name)}; for pixel
-   *     k-means it gives the patch size and the codebook size
+   * @param config the tokenizer, e.g. {@code VqKdConfig.PRESETS.get(name)} with changes; its
+   *     teacher width is replaced by the teacher's, and its {@code run.logEvery} is lowered to give
+   *     at least four rows of history; pixel k-means takes its patch size, codebook size and seed
    * @param data {@code fashion-mnist} or an image folder
-   * @param steps training steps, 0 = the preset's (VQ-KD only)
-   * @param batch images per step, 0 = the preset's (VQ-KD only)
-   * @param learningRate peak learning rate, 0 = the preset's (VQ-KD only)
-   * @param codebookSize codes, 0 = the preset's
    * @param evalImages held-out images the final codebook health is measured on, 0 = all
    * @param kmeansImages images whose patches pixel k-means clusters
-   * @param seed weights, codebook, batch order
    * @param out the directory the tokenizer is saved to
    */
   public record Options(
-      String kind,
+      TokenizerKind kind,
       TeacherSource teacher,
-      VqKdConfig preset,
+      VqKdConfig config,
       String data,
-      int steps,
-      int batch,
-      double learningRate,
-      int codebookSize,
       int evalImages,
       int kmeansImages,
-      long seed,
       Path out) {
 
     /** Validates every field. */
     public Options {
-      Checks.check("kind", kind, KINDS);
-      if ("vqkd".equals(kind) && teacher == null) {
+      Checks.notNull("kind", kind);
+      if (kind == TokenizerKind.VQKD && teacher == null) {
         throw new IllegalArgumentException(
             "a VQ-KD tokenizer needs a teacher: --teacher DIR, --onnx-teacher FILE or"
                 + " --samediff-teacher FILE");
       }
-      Checks.notNull("preset", preset);
+      Checks.notNull("config", config);
       Checks.notBlank("data", data);
-      Checks.nonNegative("steps", steps);
-      Checks.nonNegative("batch", batch);
-      if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
-        throw new IllegalArgumentException("learningRate must be >= 0, got " + learningRate);
-      }
-      Checks.nonNegative("codebookSize", codebookSize);
       Checks.nonNegative("evalImages", evalImages);
       if (kmeansImages < 1) {
         throw new IllegalArgumentException("kmeansImages must be >= 1, got " + kmeansImages);
       }
       Checks.notNull("out", out);
+    }
+
+    /** A VQ-KD tokenizer distilled from {@code teacher} on Fashion-MNIST (1,000 eval images). */
+    public static Options vqkd(TeacherSource teacher, VqKdConfig config, Path out) {
+      return new Options(
+          TokenizerKind.VQKD, teacher, config, DataSource.FASHION_MNIST, 1_000, 1, out);
+    }
+
+    /**
+     * The pixel k-means baseline of {@code config}'s patch size and codebook size on the patches of
+     * {@code kmeansImages} Fashion-MNIST images (1,000 eval images).
+     */
+    public static Options pixelKMeans(VqKdConfig config, int kmeansImages, Path out) {
+      return new Options(
+          TokenizerKind.PIXEL_KMEANS,
+          null,
+          config,
+          DataSource.FASHION_MNIST,
+          1_000,
+          kmeansImages,
+          out);
+    }
+
+    public Options withEvalImages(int n) {
+      return new Options(kind, teacher, config, data, n, kmeansImages, out);
+    }
+
+    public Options withData(String d) {
+      return new Options(kind, teacher, config, d, evalImages, kmeansImages, out);
     }
   }
 
@@ -132,14 +144,14 @@ public final class TokenizerStage {
   public static Result run(Options o) {
     long t0 = System.nanoTime();
     VqKdConfig config = config(o);
-    boolean vqkd = "vqkd".equals(o.kind());
+    boolean vqkd = o.kind() == TokenizerKind.VQKD;
     OutputDir.check(o.out(), vqkd ? estimateBytes(config) : pixelBytes(config), "the tokenizer");
     VitConfig enc = config.encoder();
     DataSource data = DataSource.open(o.data(), enc.channels());
     TransformConfig plain = TransformConfig.plain(enc.imageSize(), enc.channels());
     ImageBatchIterator eval =
         ImageBatchIterator.of(
-            FirstImages.of(data.testOrTrain(), o.evalImages()),
+            data.testOrTrain().first(o.evalImages()),
             plain,
             LoaderConfig.of(EVAL_BATCH).withShuffle(false));
     Result r = vqkd ? vqkd(o, config, data, plain, eval) : pixel(o, config, data, plain, eval);
@@ -165,7 +177,7 @@ public final class TokenizerStage {
 
   private static Result pixel(
       Options o, VqKdConfig config, DataSource data, TransformConfig t, ImageBatchIterator eval) {
-    ImageDataset subset = FirstImages.of(data.train(), o.kmeansImages());
+    ImageDataset subset = data.train().first(o.kmeansImages());
     ImageBatchIterator it =
         ImageBatchIterator.of(subset, t, LoaderConfig.of(EVAL_BATCH).withShuffle(false));
     List<INDArray> batches = new ArrayList<>();
@@ -180,7 +192,7 @@ public final class TokenizerStage {
             config.quantizer().codebookSize(),
             false,
             KMEANS_ITERATIONS,
-            o.seed());
+            config.seed());
     CodebookHealth.Accumulator acc = new CodebookHealth.Accumulator(tok.codebookSize());
     while (eval.hasNext()) {
       for (int[] row : tok.tokenize(eval.next().getFeatures(0))) {
@@ -191,24 +203,11 @@ public final class TokenizerStage {
     return new Result(o.out(), tok, acc.health(), Double.NaN, List.of(), 0);
   }
 
-  /** The preset with the options applied (teacher width still the preset's). */
+  /** The options' config with at least four rows of history (teacher width still the config's). */
   static VqKdConfig config(Options o) {
-    VqKdConfig c = o.preset();
-    if (o.steps() > 0) {
-      c = c.withRun(r -> r.withSteps(o.steps()));
-    }
-    if (o.batch() > 0) {
-      c = c.withRun(r -> r.withBatchSize(o.batch()));
-    }
-    if (o.learningRate() > 0) {
-      c = c.withLearningRate(o.learningRate());
-    }
-    if (o.codebookSize() > 0) {
-      c = c.withQuantizer(c.quantizer().withCodebookSize(o.codebookSize()));
-    }
-    // at least four rows of history however short the run
+    VqKdConfig c = o.config();
     int logEvery = Math.min(c.run().logEvery(), Math.max(1, c.steps() / 4));
-    return c.withRun(r -> r.withLogEvery(logEvery).withSeed(o.seed()));
+    return c.withRun(r -> r.withLogEvery(logEvery));
   }
 
   /** Writes the history atomically: {@link #METRICS_HEADER}, one row per log. */

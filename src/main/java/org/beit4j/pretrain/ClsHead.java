@@ -21,15 +21,22 @@ public final class ClsHead {
   /**
    * {@code S = [h_CLS^L, h_1^l, ..., h_N^l]}.
    *
+   * @param scope the branch's scope: the values are {@code scope/input/cls}, {@code
+   *     scope/input/patches} and {@code scope/input}
    * @param last {@code [B, T, D]} output of the last block (before the final norm)
    * @param early {@code [B, T, D]} output of block {@code l}
    * @return {@code [B, T, D]}
    */
-  public static SDVariable sequence(SameDiff sd, VitConfig cfg, SDVariable last, SDVariable early) {
-    SDVariable cls = last.get(SDIndex.all(), SDIndex.interval(0, 1), SDIndex.all()); // [B, 1, D]
+  public static SDVariable sequence(
+      SameDiff sd, String scope, VitConfig cfg, SDVariable last, SDVariable early) {
+    SDVariable cls =
+        last.get(SDIndex.all(), SDIndex.interval(0, 1), SDIndex.all())
+            .rename(scope + "/input/cls"); // [B, 1, D]
     SDVariable patches =
-        early.get(SDIndex.all(), SDIndex.interval(1, cfg.tokens()), SDIndex.all()); // [B, N, D]
-    return sd.concat(1, cls, patches); // [B, T, D]
+        early
+            .get(SDIndex.all(), SDIndex.interval(1, cfg.tokens()), SDIndex.all())
+            .rename(scope + "/input/patches"); // [B, N, D]
+    return sd.concat(scope + "/input", 1, cls, patches); // [B, T, D]
   }
 
   /**
@@ -67,11 +74,12 @@ public final class ClsHead {
    * vitScope/norm/gain}, {@code vitScope/norm/b}): the official code normalises the branch's output
    * with the same norm.
    *
+   * @param name the output's name
    * @param x {@code [B, T, D]}
    */
-  public static SDVariable sharedNorm(SameDiff sd, String vitScope, SDVariable x) {
+  public static SDVariable sharedNorm(SameDiff sd, String vitScope, String name, SDVariable x) {
     SDVariable gain = sd.getVariable(vitScope + "/norm/gain"); // [D]
     SDVariable b = sd.getVariable(vitScope + "/norm/b"); // [D]
-    return sd.nn().layerNorm(x, gain, b, false, 2); // [B, T, D]
+    return sd.nn().layerNorm(name, x, gain, b, false, 2); // [B, T, D]
   }
 }

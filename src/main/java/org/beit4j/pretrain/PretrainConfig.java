@@ -86,14 +86,10 @@ public record PretrainConfig(
 
   /**
    * The paper's recipe for a backbone: [CLS] head from block {@code 3/4 L} (9 of 12) with 2 extra
-   * blocks, lr 1.5e-3 (BEiT v2 at batch 2048; scale it to yours), min lr 1e-5, {@link
-   * Optimizer#beit()}, 10 warm-up epochs worth of steps ({@code totalSteps / 30}), BEiT masking
-   * scaled to the grid, seed 42.
+   * blocks, BEiT masking scaled to the grid, and {@link #defaultRun}.
    */
   public static PretrainConfig of(VitConfig vit, int codebookSize, int totalSteps, int batchSize) {
     int layer = Math.max(1, (int) Math.round(vit.depth() * 0.75));
-    Schedule schedule =
-        new Schedule(1.5e-3, 1e-5, Math.min(totalSteps, Math.max(0, totalSteps / 30)), totalSteps);
     return new PretrainConfig(
         vit,
         codebookSize,
@@ -101,7 +97,18 @@ public record PretrainConfig(
         true,
         layer,
         2,
-        new RunConfig(Optimizer.beit(), schedule, batchSize, 1, 0, 42, 0));
+        defaultRun(totalSteps, batchSize));
+  }
+
+  /**
+   * The paper's run: lr 1.5e-3 (BEiT v2 at batch 2048; scale it to yours), min lr 1e-5, {@link
+   * Optimizer#beit()}, 10 warm-up epochs worth of steps ({@code totalSteps / 30}), no periodic
+   * checkpoints, seed 42, the host's replica count.
+   */
+  public static RunConfig defaultRun(int totalSteps, int batchSize) {
+    Schedule schedule =
+        new Schedule(1.5e-3, 1e-5, Math.min(totalSteps, Math.max(0, totalSteps / 30)), totalSteps);
+    return new RunConfig(Optimizer.beit(), schedule, batchSize, 1, 0, 42, 0);
   }
 
   /**

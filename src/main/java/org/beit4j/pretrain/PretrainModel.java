@@ -109,20 +109,24 @@ public final class PretrainModel {
     SDVariable out = Vit.norm(sd, VIT, init, cfg, last); // [B, T, D]
 
     // eq. (4), (5) on the masked rows only; the logits of all rows are computed on request only
-    SDVariable index = Mim.maskedIndex(sd, mask); // [B*N]
-    SDVariable maskedCodes = Mim.maskedRows(sd, sd.reshape(codes, -1), index); // [M]
-    SDVariable tokens = sd.reshape(Vit.patchTokens(sd, cfg, out), -1, d); // [B*N, D]
-    sd.identity(MIM_LOGITS, Mim.headLogits(sd, HEAD_SCOPE, init, tokens, d, k)); // [B*N, K]
+    SDVariable index = Mim.maskedIndex(sd, "mim/index", mask); // [B*N]
+    SDVariable flatCodes = sd.reshape("mim/codes/flat", codes, -1); // [B*N]
+    SDVariable maskedCodes = Mim.maskedRows(sd, "mim/codes", flatCodes, index); // [M]
+    SDVariable patchOut = Vit.patchTokens(sd, cfg, out).rename("mim/patches"); // [B, N, D]
+    SDVariable tokens = sd.reshape("mim/tokens", patchOut, -1, d); // [B*N, D]
+    SDVariable all = Mim.headLogits(sd, HEAD_SCOPE, HEAD_SCOPE + "/all", init, tokens, d, k);
+    sd.identity(MIM_LOGITS, all); // [B*N, K]
+    SDVariable rows = Mim.maskedRows(sd, "mim/rows", tokens, index); // [M, D]
     SDVariable logits =
-        Mim.headLogits(sd, HEAD_SCOPE, init, Mim.maskedRows(sd, tokens, index), d, k); // [M, K]
-    // the reported scalars are their ops' own outputs renamed, not identity copies: M2.1's training
+        Mim.headLogits(sd, HEAD_SCOPE, HEAD_SCOPE + "/out", init, rows, d, k); // [M, K]
+    // the reported scalars are their ops' own named outputs, not identity copies: M2.1's training
     // session hands listeners no array for an identity op, so fitPass could not read them
-    SDVariable mimLoss = Mim.maskedCrossEntropy(sd, logits, maskedCodes, k).rename(MIM_LOSS); // []
-    Mim.maskedAccuracy(sd, logits, maskedCodes).rename(MIM_ACC);
-    SDVariable loss = mimLoss.mul(weightMim); // []
+    SDVariable mimLoss = Mim.maskedCrossEntropy(sd, MIM_LOSS, logits, maskedCodes, k); // []
+    Mim.maskedAccuracy(sd, MIM_ACC, logits, maskedCodes);
+    SDVariable loss = mimLoss.mul("pretrain/weighted/mim", weightMim); // []
     if (config.clsHead()) {
       SDVariable early = Block.tokens(sd, cfg, layers.get(config.clsHeadLayer() - 1)); // [B, T, D]
-      SDVariable s = ClsHead.sequence(sd, cfg, last, early); // [B, T, D]
+      SDVariable s = ClsHead.sequence(sd, CLS_SCOPE, cfg, last, early); // [B, T, D]
       s =
           ClsHead.blocks(
               sd,
@@ -133,15 +137,16 @@ public final class PretrainModel {
               bias,
               config.clsHeadLayer(),
               config.clsHeadDepth()); // [B, T, D]
-      s = ClsHead.sharedNorm(sd, VIT, s); // [B, T, D]
-      SDVariable clsTokens = sd.reshape(Vit.patchTokens(sd, cfg, s), -1, d); // [B*N, D]
+      s = ClsHead.sharedNorm(sd, VIT, CLS_SCOPE + "/norm", s); // [B, T, D]
+      SDVariable clsOut = Vit.patchTokens(sd, cfg, s).rename(CLS_SCOPE + "/patches");
+      SDVariable clsTokens = sd.reshape(CLS_SCOPE + "/tokens", clsOut, -1, d); // [B*N, D]
+      SDVariable clsRows = Mim.maskedRows(sd, CLS_SCOPE + "/rows", clsTokens, index); // [M, D]
       SDVariable clsLogits =
-          Mim.headLogits(
-              sd, HEAD_SCOPE, init, Mim.maskedRows(sd, clsTokens, index), d, k); // [M, K]
-      SDVariable clsLoss =
-          Mim.maskedCrossEntropy(sd, clsLogits, maskedCodes, k).rename(CLS_LOSS); // []
-      Mim.maskedAccuracy(sd, clsLogits, maskedCodes).rename(CLS_ACC);
-      loss = loss.add(clsLoss.mul(weightCls));
+          Mim.headLogits(sd, HEAD_SCOPE, CLS_SCOPE + "/logits", init, clsRows, d, k); // [M, K]
+      SDVariable clsLoss = Mim.maskedCrossEntropy(sd, CLS_LOSS, clsLogits, maskedCodes, k); // []
+      Mim.maskedAccuracy(sd, CLS_ACC, clsLogits, maskedCodes);
+      SDVariable weighted = clsLoss.mul("pretrain/weighted/cls", weightCls); // []
+      loss = loss.add("pretrain/sum", weighted);
     }
     loss.rename(LOSS);
     sd.setLossVariables(LOSS);

@@ -134,50 +134,36 @@ public record CnnTeacherConfig(
 
   /** A copy with this number of epochs. */
   public CnnTeacherConfig withEpochs(int e) {
-    return new CnnTeacherConfig(
-        channels,
-        imageSize,
-        width1,
-        width2,
-        width3,
-        gridConvs,
-        featureDim,
-        numClasses,
-        e,
-        batchSize,
-        learningRate,
-        flipProbability,
-        trainLimit,
-        seed,
-        gridHead,
-        norm,
-        headHidden);
+    return with(channels, imageSize, numClasses, e, trainLimit, seed);
   }
 
   /** A copy with this training subset size (0 = all). */
   public CnnTeacherConfig withTrainLimit(int n) {
-    return new CnnTeacherConfig(
-        channels,
-        imageSize,
-        width1,
-        width2,
-        width3,
-        gridConvs,
-        featureDim,
-        numClasses,
-        epochs,
-        batchSize,
-        learningRate,
-        flipProbability,
-        n,
-        seed,
-        gridHead,
-        norm,
-        headHidden);
+    return with(channels, imageSize, numClasses, epochs, n, seed);
   }
 
-  /** A copy with this seed. */
   public CnnTeacherConfig withSeed(long s) {
+    return with(channels, imageSize, numClasses, epochs, trainLimit, s);
+  }
+
+  /** A copy for images of {@code c} channels (1 or 3). */
+  public CnnTeacherConfig withChannels(int c) {
+    return with(c, imageSize, numClasses, epochs, trainLimit, seed);
+  }
+
+  /** A copy for images resized to this side (a multiple of 4). */
+  public CnnTeacherConfig withImageSize(int side) {
+    return with(channels, side, numClasses, epochs, trainLimit, seed);
+  }
+
+  /** A copy with a head of {@code n} classes (the data's). */
+  public CnnTeacherConfig withNumClasses(int n) {
+    return with(channels, imageSize, n, epochs, trainLimit, seed);
+  }
+
+  /** The one place the withers above build a copy; the network's shape stays. */
+  private CnnTeacherConfig with(
+      int channels, int imageSize, int numClasses, int epochs, int trainLimit, long seed) {
     return new CnnTeacherConfig(
         channels,
         imageSize,
@@ -192,7 +178,7 @@ public record CnnTeacherConfig(
         learningRate,
         flipProbability,
         trainLimit,
-        s,
+        seed,
         gridHead,
         norm,
         headHidden);

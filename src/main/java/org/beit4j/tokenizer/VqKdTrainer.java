@@ -160,7 +160,7 @@ final class VqKdTrainer {
                 reseeded,
                 ms);
         logs.add(entry);
-        log.info("{}", entry);
+        log.debug("{}", entry); // the progress bar and onLog show it; INFO would flood notebooks
         if (onLog != null) {
           onLog.accept(entry);
         }

@@ -13,15 +13,11 @@ import java.util.stream.Stream;
 import org.beit4j.config.VitConfig;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Provenance;
-import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.pipeline.Artefacts;
-import org.beit4j.pipeline.PretrainStage;
 import org.beit4j.pipeline.TokenizerStage;
 import org.beit4j.pretrain.Pretrainer;
-import org.beit4j.tokenizer.VqKdConfig;
 import org.beit4j.tokenizer.VqKdTokenizer;
-import org.beit4j.tokenizer.baseline.PixelKMeansTokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,61 +148,6 @@ class CliChainTest {
     VqKdTokenizer fromBackbone = VqKdTokenizer.load(tok2);
     assertEquals(VitConfig.test().width(), fromBackbone.config().teacherDim());
     assertTrue(Provenance.load(tok2).extra().get("teacher").startsWith("samediff:backbone.sd:"));
-  }
-
-  @Test
-  void pixelKMeansTokenizerFeedsPretrainingThroughTheRecordEntryPoints() {
-    Path tok = tmp.resolve("pixel-tokenizer");
-    TokenizerStage.Result k =
-        TokenizerStage.run(
-            new TokenizerStage.Options(
-                "pixel-kmeans",
-                null,
-                VqKdConfig.test(),
-                "fashion-mnist",
-                0,
-                0,
-                0,
-                16,
-                200,
-                128,
-                3,
-                tok));
-    assertEquals(Artefacts.TokenizerKind.PIXEL_KMEANS, Artefacts.tokenizerKind(tok));
-    assertEquals(16, PixelKMeansTokenizer.load(tok).codebookSize());
-    assertTrue(k.health().usedFraction() > 0.5, k.health().toString());
-    assertTrue(Double.isNaN(k.cosine()));
-
-    Path pre = tmp.resolve("pretrain-pixel");
-    PretrainStage.Result p =
-        PretrainStage.run(
-            new PretrainStage.Options(
-                tok,
-                VitConfig.test(),
-                1,
-                0,
-                0,
-                2,
-                8,
-                false,
-                0,
-                1e-3,
-                0,
-                "fashion-mnist",
-                true,
-                5,
-                pre,
-                false));
-    assertEquals(2, p.stepsDone());
-    assertEquals(2, p.history().size());
-    assertTrue(Double.isNaN(p.history().get(0).clsLoss())); // no [CLS] branch
-    assertEquals(1e-3, p.history().get(0).learningRate(), 1e-12); // no warm-up at 2 steps
-    assertTrue(Files.isRegularFile(pre.resolve("backbone").resolve(Pretrainer.BACKBONE_FILE)));
-    assertEquals(
-        List.of(),
-        RunLayout.latestCheckpoint(pre).stream()
-            .filter(c -> !c.getFileName().toString().equals("final"))
-            .toList());
   }
 
   private static String first(String line) {

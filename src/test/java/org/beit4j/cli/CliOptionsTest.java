@@ -17,6 +17,7 @@ import org.beit4j.pipeline.PipelineException;
 import org.beit4j.pipeline.PretrainStage;
 import org.beit4j.pipeline.TokenizerStage;
 import org.beit4j.train.Replicas;
+import org.beit4j.train.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -50,27 +51,31 @@ class CliOptionsTest {
         cfg, "steps=5\nbatch=3\ncls-head=false\nvit=test\n--seed=9\ntokenizer=runs/t\n");
     PretrainCommand c = parse("pretrain", "--config", cfg.toString(), "--steps", "7");
     PretrainStage.Options o = c.options();
-    assertEquals(7, o.steps()); // flag beats file
-    assertEquals(3, o.batch()); // file beats built-in default 64
+    assertEquals(7, o.run().steps()); // flag beats file
+    assertEquals(3, o.run().batchSize()); // file beats built-in default 64
     assertFalse(o.clsHead());
     assertEquals(VitConfig.test(), o.vit());
-    assertEquals(9, o.seed());
+    assertEquals(9, o.run().seed());
     assertEquals(Path.of("runs/t"), o.tokenizer());
-    assertEquals(100, o.checkpointEvery()); // neither: built-in default
+    assertEquals(100, o.run().checkpointEvery()); // neither: built-in default
+    assertEquals(new Schedule(1.5e-3, 1e-5, 0, 7), o.run().schedule()); // the paper's, 7 steps
 
     PretrainCommand on = parse("pretrain", "--config=" + cfg, "--cls-head");
     assertTrue(on.options().clsHead());
     PretrainCommand none = parse("pretrain");
     assertTrue(none.options().clsHead());
+    assertEquals(1000, none.options().run().steps());
     assertEquals(0, none.options().clsHeadLayer());
     PretrainCommand layer = parse("pretrain", "--cls-head-layer", "2");
     assertEquals(2, layer.options().clsHeadLayer());
-    assertEquals(1000, none.options().steps());
+    PretrainCommand sized = parse("pretrain", "--width", "96", "--depth", "4", "--lr", "3e-3");
+    assertEquals(VitConfig.mnist().withWidth(96).withDepth(4), sized.options().vit());
+    assertEquals(3e-3, sized.options().run().schedule().learningRate(), 0);
 
     Path t = tmp.resolve("teacher.properties");
     Files.writeString(t, "epochs=4\nout=" + tmp.resolve("x") + "\n");
     TeacherCommand tc = parse("teacher", "--epochs", "2", "--config", t.toString());
-    assertEquals(2, tc.options().epochs());
+    assertEquals(2, tc.options().config().epochs());
     assertEquals(tmp.resolve("x"), tc.options().out());
   }
 
@@ -118,7 +123,6 @@ class CliOptionsTest {
         "--steps",
         "--batch",
         "--[no-]cls-head",
-        "--cls-head-layer",
         "--seed",
         "--out",
         "--resume",
@@ -165,7 +169,9 @@ class CliOptionsTest {
   void invalidValuesAreUsageErrors() {
     Run kind = run("tokenizer", "--kind", "pixels", "--out", tmp.resolve("t").toString());
     assertEquals(2, kind.code());
-    assertTrue(kind.err().contains("kind must be one of [vqkd, pixel-kmeans], got pixels"));
+    assertTrue(
+        kind.err().contains("unknown tokenizer kind 'pixels'; valid kinds are vqkd, pixel-kmeans"),
+        kind.err());
     Run two =
         run("tokenizer", "--teacher", "a", "--onnx-teacher", "b.onnx", "--out", tmp.toString());
     assertEquals(2, two.code());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.beit4j.config.VitConfig;
+import org.beit4j.pretrain.PretrainConfig;
 import org.junit.jupiter.api.Test;
 
 class PretrainStageConfigTest {
@@ -13,19 +14,12 @@ class PretrainStageConfigTest {
   private static PretrainStage.Options options(int depth, int clsHeadLayer) {
     return new PretrainStage.Options(
         Path.of("tok"),
-        VitConfig.test(),
-        depth,
-        0,
-        0,
-        10,
-        8,
+        VitConfig.test().withDepth(depth),
         true,
         clsHeadLayer,
-        0,
-        0,
+        PretrainConfig.defaultRun(10, 8).withSeed(1),
         DataSource.FASHION_MNIST,
         false,
-        1,
         Path.of("out"),
         false);
   }

@@ -37,13 +37,20 @@ class MaskedHeadTest {
     SDVariable rows = sd.reshape(h, -1, D); // [B*N, D]
     SDVariable loss;
     if (maskedRowsOnly) {
-      SDVariable index = Mim.maskedIndex(sd, mask);
+      SDVariable index = Mim.maskedIndex(sd, "masked/index", mask);
       SDVariable logits =
-          Mim.headLogits(sd, "head", init, Mim.maskedRows(sd, rows, index), D, K); // [M, K]
-      SDVariable c = Mim.maskedRows(sd, sd.reshape(codes, -1), index); // [M]
-      loss = Mim.maskedCrossEntropy(sd, logits, c, K);
+          Mim.headLogits(
+              sd,
+              "head",
+              "logits",
+              init,
+              Mim.maskedRows(sd, "masked/rows", rows, index),
+              D,
+              K); // [M, K]
+      SDVariable c = Mim.maskedRows(sd, "masked/codes", sd.reshape(codes, -1), index); // [M]
+      loss = Mim.maskedCrossEntropy(sd, "masked/loss", logits, c, K);
     } else {
-      SDVariable logits = Mim.headLogits(sd, "head", init, rows, D, K); // [B*N, K]
+      SDVariable logits = Mim.headLogits(sd, "head", "logits", init, rows, D, K); // [B*N, K]
       SDVariable targets =
           sd.reshape(sd.oneHot(codes, K, -1, 1.0, 0.0, DataType.DOUBLE), -1, K); // [B*N, K]
       SDVariable nll = sd.sum(targets.mul(sd.nn().logSoftmax(logits)), 1).neg(); // [B*N]

@@ -55,11 +55,13 @@ class PretrainModelTest {
     SDVariable logits = sd.placeHolder("z", DataType.DOUBLE, -1, 3);
     SDVariable mask = sd.placeHolder("m", DataType.DOUBLE, -1, 2);
     SDVariable codes = sd.placeHolder("c", DataType.INT, -1, 2);
-    SDVariable index = Mim.maskedIndex(sd, mask);
-    SDVariable rows = Mim.maskedRows(sd, logits, index);
-    SDVariable maskedCodes = Mim.maskedRows(sd, sd.reshape(codes, -1), index);
-    SDVariable loss = Mim.maskedCrossEntropy(sd, rows, maskedCodes, 3);
-    SDVariable acc = Mim.maskedAccuracy(sd, rows, maskedCodes);
+    SDVariable index = Mim.maskedIndex(sd, "mim/index", mask);
+    SDVariable rows = Mim.maskedRows(sd, "mim/rows", logits, index);
+    SDVariable maskedCodes = Mim.maskedRows(sd, "mim/codes", sd.reshape(codes, -1), index);
+    SDVariable loss = Mim.maskedCrossEntropy(sd, "mim/loss", rows, maskedCodes, 3);
+    SDVariable acc = Mim.maskedAccuracy(sd, "mim/acc", rows, maskedCodes);
+    assertEquals("mim/loss", loss.name());
+    assertEquals("mim/acc", acc.name());
     double[][] z = {{1, 2, 3}, {0, 0, 5}, {2, 0, 0}, {1, 1, 1}};
     int[] c = {2, 0, 0, 1};
     double[] m = {1, 0, 1, 1};
@@ -144,5 +146,38 @@ class PretrainModelTest {
     long extra = model.parameterNames().size() - names.size();
     // mask token + head (w, b) + 2 blocks x 15 arrays (norms 4, qkv w/qb/vb, proj 2, ls 2, mlp 4)
     assertEquals(1 + 2 + 2 * 15, extra);
+  }
+
+  /**
+   * Eqs. (3)-(5) and the [CLS] branch name every value they add ({@code mim/...}, {@code
+   * clshead/...}, {@code pretrain/...}); the ViT blocks' own intermediate values are not named yet.
+   */
+  @Test
+  void everyValueOfTheMimHeadAndClsBranchHasAScopedName() {
+    PretrainConfig cfg = PretrainConfig.of(VitConfig.test(), 16, 10, 4).withClsHeadLayer(1);
+    SameDiff sd = PretrainModel.build(cfg, DataType.FLOAT).sameDiff();
+    List<String> mimOps =
+        List.of(
+            "log_softmax",
+            "argmax",
+            "onehot",
+            "equals",
+            "reduce_",
+            "sum",
+            "mean",
+            "neg",
+            "dynamic_partition",
+            "strided_slice");
+    List<String> unscoped =
+        sd.variables().stream()
+            .map(SDVariable::name)
+            .filter(n -> !n.contains("/"))
+            .filter(n -> mimOps.stream().anyMatch(n::startsWith))
+            .toList();
+    assertEquals(List.of(), unscoped);
+    for (String n :
+        List.of("mim/loss/logprob", "mim/rows", "clshead/loss/logprob", "clshead/input")) {
+      assertTrue(sd.hasVariable(n), n);
+    }
   }
 }

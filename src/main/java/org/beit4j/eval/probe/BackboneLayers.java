@@ -56,7 +56,8 @@ public final class BackboneLayers {
     int last = blocks.size() - 1;
     SDVariable lastNormed = Vit.norm(sd, SCOPE, init, cfg, blocks.get(last)); // [B, T, D]
     for (int l = 0; l < last; l++) {
-      sd.identity(OUT + (l + 1), ClsHead.sharedNorm(sd, SCOPE, blocks.get(l))); // [B, T, D]
+      SDVariable normed = ClsHead.sharedNorm(sd, SCOPE, SCOPE + "/normed" + (l + 1), blocks.get(l));
+      sd.identity(OUT + (l + 1), normed); // [B, T, D]
     }
     sd.identity(OUT + (last + 1), lastNormed);
     Parameters.copy(vit.sameDiff(), sd, name -> true, "encoder parameter");

@@ -1,12 +1,10 @@
-package org.beit4j.pipeline;
+package org.beit4j.data;
 
 import java.util.List;
-import org.beit4j.data.Image;
-import org.beit4j.data.ImageDataset;
 
 /**
  * The first {@code count} images of a dataset (all of them when it has fewer), for quick
- * evaluations ({@code --test-limit}, {@code --eval-images}).
+ * evaluations ({@code --test-limit}, {@code --eval-images}); made by {@link ImageDataset#first}.
  */
 record FirstImages(ImageDataset base, int count) implements ImageDataset {
 

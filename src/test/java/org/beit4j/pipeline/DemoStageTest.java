@@ -1,4 +1,4 @@
-package org.beit4j.cli;
+package org.beit4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,28 +11,26 @@ import java.util.List;
 import java.util.Map;
 import org.beit4j.eval.ResultsTable;
 import org.beit4j.io.AtomicFiles;
-import org.beit4j.pipeline.DemoBudget;
-import org.beit4j.pipeline.DemoStage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code bin/beit4j demo --preset test} end to end on real Fashion-MNIST (tiny budget): every
- * stage's artefact, the five rows of issue 6's table, the report, refusal to overwrite, a resume
- * that redoes only the missing stage, and the same bytes with the baseline on a second thread or
- * not.
+ * The demo recipe driven through the pipeline API ({@link DemoStage#run}, no CLI), with the {@code
+ * test} budget end to end on real Fashion-MNIST: every stage's artefact, the five rows of issue 6's
+ * table, the report, refusal to overwrite, a resume that redoes only the missing stage, and the
+ * same bytes with the baseline on a second thread or not.
  */
-class DemoTest {
+class DemoStageTest {
 
   @TempDir Path tmp;
 
   @Test
   void runsEveryStageWritesTheTableAndReportAndResumesOnlyWhatIsMissing() throws Exception {
     Path run = tmp.resolve("demo");
-    CliOptionsTest.Run r =
-        CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString(), "--seed", "3");
-    assertEquals(0, r.code(), r.err());
+    DemoStage.Options options = DemoStage.Options.of(DemoBudget.test(), run).withSeed(3);
+    DemoStage.Result r = DemoStage.run(options.withParallel(true));
+    assertEquals(run, r.dir());
     for (String f :
         List.of(
             "teacher/teacher.sd",
@@ -64,11 +62,13 @@ class DemoTest {
     }
     // pixels of real Fashion-MNIST: far above the 10% of chance even on 300 training images
     assertTrue(table.rows().get(0).linearTop1() > 0.5, table.toMarkdown());
-    assertTrue(r.out().contains("| (d) BEiT v2"), r.out());
+    assertEquals(table.toCsv(), r.table().toCsv());
+    assertEquals(run.resolve("report/report.md"), r.report());
     String report = Files.readString(run.resolve("report/report.md"));
     assertTrue(report.contains("(e) pixel tokens"), "the report embeds the results table");
     Map<String, Double> times = DemoStage.readTimes(run);
-    LoggerFactory.getLogger(DemoTest.class).warn("demo --preset test stage seconds: {}", times);
+    LoggerFactory.getLogger(DemoStageTest.class)
+        .warn("demo --preset test stage seconds: {}", times);
     assertEquals(
         java.util.Set.of(
             "teacher",
@@ -81,25 +81,19 @@ class DemoTest {
         times.keySet());
 
     // a second run into the same directory is refused before any work
-    CliOptionsTest.Run again =
-        CliOptionsTest.run("demo", "--preset", "test", "--out", run.toString());
-    assertEquals(1, again.code());
-    assertTrue(again.err().contains("pass --resume"), again.err());
+    var again = assertThrows(PipelineException.class, () -> DemoStage.run(options));
+    assertTrue(again.getMessage().contains("pass --resume"), again.getMessage());
 
     // resume after losing the evaluation: the teacher is kept (same bytes), eval is redone
     byte[] teacher = Files.readAllBytes(run.resolve("teacher/teacher.sd"));
     AtomicFiles.deleteRecursively(run.resolve("eval"));
-    CliOptionsTest.Run resumed =
-        CliOptionsTest.run(
-            "demo", "--preset", "test", "--out", run.toString(), "--seed", "3", "--resume");
-    assertEquals(0, resumed.code(), resumed.err());
+    DemoStage.run(options.withResume(true));
     assertTrue(
         java.util.Arrays.equals(teacher, Files.readAllBytes(run.resolve("teacher/teacher.sd"))));
     assertEquals(
         table.toCsv(),
         ResultsTable.load(run.resolve("eval/results.csv")).toCsv(),
         "same seed, same rows");
-    assertFalse(resumed.err().contains("Exception"), resumed.err());
 
     // an evaluation interrupted after its first row: that row is kept (marked here), the rest
     // scored again, not taken for done
@@ -108,10 +102,7 @@ class DemoTest {
     Files.writeString(csv, lines.get(0) + "\n" + lines.get(1).replace(",0.", ",0.0001") + "\n");
     // edited by hand, so its manifest would (rightly) refuse it: loads without one, with a warning
     Files.delete(run.resolve("eval/results.csv" + org.beit4j.io.Manifest.SIDECAR_SUFFIX));
-    CliOptionsTest.Run partial =
-        CliOptionsTest.run(
-            "demo", "--preset", "test", "--out", run.toString(), "--seed", "3", "--resume");
-    assertEquals(0, partial.code(), partial.err());
+    DemoStage.run(options.withResume(true));
     ResultsTable completed = ResultsTable.load(csv);
     assertEquals(table.rows().size(), completed.rows().size(), completed.toMarkdown());
     assertTrue(completed.rows().get(0).linearTop1() < 0.01, "row (a) was kept, not recomputed");
@@ -120,10 +111,7 @@ class DemoTest {
 
     // the pixel-token baseline ran on its own thread above; one thread gives the same bytes
     Path seq = tmp.resolve("sequential");
-    CliOptionsTest.Run one =
-        CliOptionsTest.run(
-            "demo", "--preset", "test", "--out", seq.toString(), "--seed", "3", "--sequential");
-    assertEquals(0, one.code(), one.err());
+    DemoStage.run(DemoStage.Options.of(DemoBudget.test(), seq).withSeed(3).withParallel(false));
     for (String f :
         List.of("pretrain/backbone/backbone.sd", "pretrain-pixel/backbone/backbone.sd")) {
       assertTrue(
@@ -140,24 +128,14 @@ class DemoTest {
     Files.createDirectories(run);
     // a file where the pixel tokenizer's directory goes: the baseline fails at once
     Files.writeString(run.resolve("pixel-tokenizer"), "in the way");
-    CliOptionsTest.Run r =
-        CliOptionsTest.run(
-            "demo", "--preset", "test", "--out", run.toString(), "--seed", "3", "--resume");
-    assertEquals(1, r.code(), r.err());
-    assertTrue(r.err().contains("pixel-tokenizer"), r.err());
+    DemoStage.Options o =
+        DemoStage.Options.of(DemoBudget.test(), run)
+            .withSeed(3)
+            .withResume(true)
+            .withParallel(true);
+    Exception e = assertThrows(Exception.class, () -> DemoStage.run(o));
+    assertTrue(String.valueOf(e.getMessage()).contains("pixel-tokenizer"), e.toString());
     assertTrue(Files.isRegularFile(run.resolve("teacher/teacher.sd")), "the teacher stage ran");
     assertFalse(Files.exists(run.resolve("tokenizer")), "the tokenizer stage should not start");
-  }
-
-  @Test
-  void resumeWithoutOutAndUnknownPresetAreUsageErrors() {
-    assertEquals(2, CliOptionsTest.run("demo", "--resume").code());
-    CliOptionsTest.Run bad =
-        CliOptionsTest.run("demo", "--preset", "huge", "--out", tmp.toString());
-    assertEquals(2, bad.code());
-    assertTrue(bad.err().contains("huge"), bad.err());
-    assertTrue(bad.err().contains("[quick, full, test]"), bad.err());
-    var e = assertThrows(IllegalArgumentException.class, () -> DemoBudget.PRESETS.get("nope"));
-    assertEquals("unknown demo preset 'nope'; valid names are [quick, full, test]", e.getMessage());
   }
 }
