@@ -190,10 +190,9 @@ public final class ReplicaBenchmark {
         "cores {}, OMP threads {}",
         Runtime.getRuntime().availableProcessors(),
         Nd4j.getEnvironment().maxThreads());
-    List<Result> results = new ArrayList<>();
-    results.add(
+    report(
         classifier("classifier ViT 28/4 D192 L6", VitConfig.mnist(), 64, counts, 2, rounds, steps));
-    results.add(
+    report(
         pretrain(
             "MIM + [CLS] ViT 32/4 D192 L6, 8192 codes",
             MimBench.large().config(),
@@ -201,18 +200,19 @@ public final class ReplicaBenchmark {
             2,
             rounds,
             steps));
-    for (Result r : results) {
-      for (int i = 0; i < r.counts().size(); i++) {
-        log.info(
-            String.format(
-                java.util.Locale.ROOT,
-                "%s, batch %d, K=%d: %.0f ms/step, %.1f img/s",
-                r.name(),
-                r.batch(),
-                r.counts().get(i),
-                r.stepMillis().get(i),
-                r.imagesPerSecond(i)));
-      }
+  }
+
+  private static void report(Result r) {
+    for (int i = 0; i < r.counts().size(); i++) {
+      log.info(
+          String.format(
+              java.util.Locale.ROOT,
+              "%s, batch %d, K=%d: %.0f ms/step, %.1f img/s",
+              r.name(),
+              r.batch(),
+              r.counts().get(i),
+              r.stepMillis().get(i),
+              r.imagesPerSecond(i)));
     }
   }
 }
