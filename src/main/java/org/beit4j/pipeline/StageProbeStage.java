@@ -13,6 +13,7 @@ import org.beit4j.eval.probe.StageTable;
 import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.pretrain.Pretrainer;
+import org.beit4j.report.RunReport;
 import org.beit4j.teacher.CnnTeacher;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code bin/beit4j probe-stages}: the stage-by-stage probes ({@link StageProbe}) of a demo run
  * folder. Reads the teacher, both tokenizers and both pretrained backbones that the folder holds
  * (through {@link RunLayout}), probes pixels and every representation of each on one split, and
- * writes {@link StageTable}'s files to {@code eval/stages/} (or {@code out}).
+ * writes {@link StageTable}'s files to {@code eval/stages/} (or {@code out}); a run that has a
+ * report gets it rewritten, so that it shows the new table and plot.
  */
 public final class StageProbeStage {
 
@@ -78,7 +80,11 @@ public final class StageProbeStage {
     INDArray images = probe.train().images(); // [M, C, H, W]
     stages.add(0, StageSources.pixels((int) images.size(1), (int) images.size(2)));
     StageTable table = probe.run(stages);
-    List<Path> files = table.save(o.out());
+    List<Path> files = new ArrayList<>(table.save(o.out()));
+    RunLayout layout = new RunLayout(o.run());
+    if (Files.isDirectory(layout.report()) && o.out().equals(layout.stageProbe())) {
+      files.add(RunReport.write(o.run()).markdown()); // the report shows the new table and plot
+    }
     return new Result(table, files, (System.nanoTime() - t0) / 1e9);
   }
 

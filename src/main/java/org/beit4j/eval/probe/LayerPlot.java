@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.beit4j.viz.Charts;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 
 /**
  * The backbone's probe per layer: linear and k-NN top-1 of the [CLS] token and of the patch mean
@@ -37,7 +38,9 @@ public final class LayerPlot {
         curves.put(prefix + name + " k-NN", percent(rows, StageTable.Row::knnTop1));
       }
     }
-    return Charts.line("probe per layer", "layer", "top-1 (%)", curves);
+    XYChart chart = Charts.line("probe per layer", "layer", "top-1 (%)", curves);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS); // lines stay visible
+    return chart;
   }
 
   private static double[] percent(List<StageTable.Row> rows, ToDoubleFunction<StageTable.Row> f) {
