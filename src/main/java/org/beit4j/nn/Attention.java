@@ -65,18 +65,22 @@ public final class Attention {
     int t = cfg.tokens();
     int h = cfg.heads();
     int hd = cfg.headDim();
-    SDVariable qkv = Layers.linear(sd, scope + "/qkv", init, rows, d, 3 * d, false); // [B*T, 3D]
+    SDVariable w = sd.var(scope + "/qkv/w", init.truncNormal(d, 3 * d)); // [D, 3D]
+    SDVariable qkv;
     if (cfg.qkvBias()) {
       SDVariable qb = sd.var(scope + "/qbias", init.zeros(d)); // [D]
       SDVariable vb = sd.var(scope + "/vbias", init.zeros(d)); // [D]
       SDVariable kb = sd.constant(scope + "/kbias", init.zeros(d)); // [D], fixed at 0
-      qkv = qkv.add(sd.concat(0, qb, kb, vb)); // [B*T, 3D]
+      // fused xw_plus_b: token rows have B*T >= 2 rows (Layers.rowsLinear)
+      qkv = sd.nn().linear(rows, w, sd.concat(0, qb, kb, vb)); // [B*T, 3D]
+    } else {
+      qkv = sd.mmul(rows, w); // [B*T, 3D]
     }
     qkv = sd.reshape(qkv, -1, t, 3, h, hd); // [B, T, 3, h, hd]
     qkv = sd.permute(qkv, 2, 0, 3, 1, 4); // [3, B, h, T, hd]
     SDVariable[] parts = sd.unstack(qkv, 0, 3); // 3 x [B, h, T, hd]
     SDVariable o = scaledDotProduct(sd, parts[0], parts[1], parts[2], bias, hd); // [B, h, T, hd]
     o = sd.reshape(sd.permute(o, 0, 2, 1, 3), -1, d); // [B*T, D]
-    return Layers.linear(sd, scope + "/proj", init, o, d, d, true); // [B*T, D]
+    return Layers.rowsLinear(sd, scope + "/proj", init, o, d, d); // [B*T, D]
   }
 }

@@ -23,8 +23,8 @@ public final class Block {
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows) {
     int d = cfg.width();
     int m = cfg.mlpHidden();
-    SDVariable hidden = Layers.gelu(sd, Layers.linear(sd, scope + "/fc1", init, rows, d, m, true));
-    return Layers.linear(sd, scope + "/fc2", init, hidden, m, d, true); // [B*T, D]
+    SDVariable hidden = Layers.gelu(sd, Layers.rowsLinear(sd, scope + "/fc1", init, rows, d, m));
+    return Layers.rowsLinear(sd, scope + "/fc2", init, hidden, m, d); // [B*T, D]
   }
 
   /**

@@ -11,9 +11,10 @@ import org.nd4j.autodiff.samediff.SameDiff;
  * {@code mmul} does not broadcast rank 3 by rank 2; {@code T} is passed in so the batch stays
  * dynamic.
  *
- * <p>Bias is added with a broadcast {@code add}, not {@code sd.nn().linear} ({@code xw_plus_b}): in
- * M2.1 the backprop of {@code xw_plus_b} throws a NullPointerException when the input has one row
- * (e.g. a classifier head at batch 1).
+ * <p>{@link #linear} adds its bias with a broadcast {@code add}, not {@code sd.nn().linear} ({@code
+ * xw_plus_b}): in M2.1 the backprop of {@code xw_plus_b} throws a NullPointerException when the
+ * input has one row (e.g. a classifier head at batch 1). {@link #rowsLinear} uses the fused op for
+ * token rows {@code [B*T, D]}, which have at least 2 rows since {@code T >= 2}.
  */
 public final class Layers {
 
@@ -34,6 +35,22 @@ public final class Layers {
     }
     SDVariable b = sd.var(scope + "/b", init.zeros(out)); // [out]
     return sd.mmul(x, w).add(b); // [M, out]
+  }
+
+  /**
+   * {@code y = x W + b} by the fused {@code xw_plus_b} (one op and one backward op instead of
+   * {@code mmul} + {@code add} and their two backward ops). Only for inputs of at least 2 rows: its
+   * M2.1 backward fails on one row.
+   *
+   * @param rows {@code [M, in]}, {@code M >= 2} (token rows {@code [B*T, in]})
+   * @return {@code [M, out]}; parameters {@code scope/w [in, out]} (truncated normal), {@code
+   *     scope/b [out]} (zeros)
+   */
+  public static SDVariable rowsLinear(
+      SameDiff sd, String scope, Init init, SDVariable rows, int in, int out) {
+    SDVariable w = sd.var(scope + "/w", init.truncNormal(in, out)); // [in, out]
+    SDVariable b = sd.var(scope + "/b", init.zeros(out)); // [out]
+    return sd.nn().linear(rows, w, b); // [M, out]
   }
 
   /**
