@@ -16,9 +16,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bin/beit4j-spark pretrain}, also the main class for {@code spark-submit}: turns flags into
- * a {@link SparkPretrainJob} and runs it ({@link SparkPretrainer}). The flags and defaults follow
- * {@code bin/beit4j pretrain}.
+ * {@code bin/beit4j-spark}, also the main class for {@code spark-submit}: turns flags into a {@link
+ * SparkPretrainJob} and runs it ({@link SparkPretrainer}). The flags and defaults follow {@code
+ * bin/beit4j pretrain}.
  */
 @Command(
     name = "beit4j-spark",
@@ -149,11 +149,12 @@ public final class SparkMain implements Callable<Integer> {
     }
     PrintWriter o = spec.commandLine().getOut();
     StepMetrics last = r.history().isEmpty() ? null : r.history().get(r.history().size() - 1);
-    double[] t = r.stepSeconds();
-    double median = t.length == 0 ? 0 : java.util.Arrays.stream(t).sorted().toArray()[t.length / 2];
+    double median = median(r.stepSeconds());
+    double task = median(r.taskSeconds());
     o.printf(
         Locale.ROOT,
-        "spark pretrain: step %d of %d (%d this job%s), median step %.3f s, %d parameters"
+        "spark pretrain: step %d of %d (%d this job%s), median step %.3f s (longest task %.3f s),"
+            + " %d parameters"
             + " (%.1f MB moved per step with %d workers); backbone in %s%n",
         r.stepsDone(),
         steps,
@@ -166,12 +167,17 @@ public final class SparkMain implements Callable<Integer> {
                 last.loss(),
                 last.mimAcc()),
         median,
+        task,
         r.parameters(),
         r.bytesPerStep(workers) / 1e6,
         workers,
         r.backbone());
     o.flush();
     return 0;
+  }
+
+  private static double median(double[] x) {
+    return x.length == 0 ? 0 : java.util.Arrays.stream(x).sorted().toArray()[x.length / 2];
   }
 
   public static void main(String[] args) {

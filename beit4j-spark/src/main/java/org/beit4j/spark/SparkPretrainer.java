@@ -54,13 +54,17 @@ public final class SparkPretrainer {
    * @param backbone the exported backbone's URI, or null when the run is not finished
    * @param parameters number of parameters, each 4 bytes per transfer
    * @param stepSeconds wall time of each of this job's steps (tasks, combination, update)
+   * @param taskSeconds per step, the longest time a task spent on its shard's images, tokens and
+   *     gradients (the work a one-process replica does too); {@code stepSeconds - taskSeconds -
+   *     update} is what Spark adds: scheduling, (de)serialising and moving parameters and gradients
    */
   public record Result(
       long stepsDone,
       List<StepMetrics> history,
       String backbone,
       long parameters,
-      double[] stepSeconds) {
+      double[] stepSeconds,
+      double[] taskSeconds) {
 
     /**
      * Bytes over the network per step with {@code k} workers: the parameters to each and a gradient
@@ -113,6 +117,7 @@ public final class SparkPretrainer {
           trainer.model().parameters().values().stream().mapToLong(a -> a.length()).sum();
       List<StepMetrics> history = new ArrayList<>();
       List<Double> seconds = new ArrayList<>();
+      List<Double> taskSeconds = new ArrayList<>();
       int[] order = null;
       int orderEpoch = -1;
       try (MetricsCsv csv =
@@ -150,6 +155,7 @@ public final class SparkPretrainer {
               trainer.apply(
                   Replicas.combine(parts.stream().map(ShardPass::pass).toList()), batch, start);
           seconds.add((System.nanoTime() - start) / 1e9);
+          taskSeconds.add(parts.stream().mapToDouble(ShardPass::seconds).max().orElse(0));
           history.add(m);
           csv.row(m.step(), m.values());
           bar.metric("loss", m.loss()).metric("mimAcc", m.mimAcc()).step(batch);
@@ -172,7 +178,8 @@ public final class SparkPretrainer {
           history,
           backbone,
           parameters,
-          seconds.stream().mapToDouble(Double::doubleValue).toArray());
+          seconds.stream().mapToDouble(Double::doubleValue).toArray(),
+          taskSeconds.stream().mapToDouble(Double::doubleValue).toArray());
     } finally {
       try {
         AtomicFiles.deleteRecursively(staging);

@@ -14,6 +14,7 @@ import org.beit4j.pretrain.BlockMasking;
 import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.PretrainModel;
 import org.beit4j.tokenizer.VisualTokenizer;
+import org.beit4j.train.Replicas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -90,6 +91,7 @@ final class Worker {
 
   /** The shard's gradients and metrics under the broadcast parameters. */
   private ShardPass pass(ParamSnapshot params, Shard shard) {
+    long start = System.nanoTime();
     if (!params.sameAs(session, step)) {
       params.values().copyInto(model.parameters());
       session = params.session();
@@ -106,7 +108,8 @@ final class Worker {
         Nd4j.createFromArray(tokenizer.tokenize(tokView)).castTo(DataType.INT); // [b, N]
     INDArray mask =
         masking.batch(shard.step(), shard.offset(), b).castTo(model.dataType()); // [b, N]
-    return ShardPass.of(
-        model.replicaPass(new PretrainModel.Batch(images.castTo(model.dataType()), mask, codes)));
+    Replicas.Pass p =
+        model.replicaPass(new PretrainModel.Batch(images.castTo(model.dataType()), mask, codes));
+    return ShardPass.of(p, (System.nanoTime() - start) / 1e9);
   }
 }

@@ -146,6 +146,12 @@ class SparkPretrainerTest {
     String name = "vit/block0/attn/qkv/w";
     assertEquals(spark.get(name), vt.sameDiff().getVariable(name).getArr(), name);
     assertEquals(2L * 4 * whole.parameters() * 2, whole.bytesPerStep(2));
+    // every step's time includes its longest task's work
+    assertEquals(STEPS, whole.taskSeconds().length);
+    for (int i = 0; i < STEPS; i++) {
+      assertTrue(whole.taskSeconds()[i] > 0, "task time of step " + (i + 1));
+      assertTrue(whole.taskSeconds()[i] < whole.stepSeconds()[i], "step " + (i + 1));
+    }
   }
 
   @Test
