@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.beit4j.Beit4j;
 import org.beit4j.config.VitConfig;
+import org.beit4j.nn.Block;
 import org.beit4j.nn.Init;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.Vit;
@@ -52,12 +53,13 @@ public final class BackboneLayers {
     Init init = new Init(0, DataType.FLOAT);
     SDVariable images = VisionTransformer.imagesPlaceholder(sd, cfg, DataType.FLOAT);
     SDVariable patches = Vit.patchEmbed(sd, SCOPE, init, cfg, images); // [B, N, D]
-    List<SDVariable> blocks = Vit.encode(sd, SCOPE, init, cfg, patches); // L x [B, T, D]
-    int last = blocks.size() - 1;
-    SDVariable lastNormed = Vit.norm(sd, SCOPE, init, cfg, blocks.get(last)); // [B, T, D]
+    List<SDVariable> rows = Vit.encode(sd, SCOPE, init, cfg, patches); // L x [B*T, D]
+    int last = rows.size() - 1;
+    SDVariable lastTokens = Block.tokens(sd, cfg, rows.get(last)); // [B, T, D]
+    SDVariable lastNormed = Vit.norm(sd, SCOPE, init, cfg, lastTokens); // [B, T, D]
     for (int l = 0; l < last; l++) {
-      SDVariable normed = ClsHead.sharedNorm(sd, SCOPE, SCOPE + "/normed" + (l + 1), blocks.get(l));
-      sd.identity(OUT + (l + 1), normed); // [B, T, D]
+      SDVariable tokens = Block.tokens(sd, cfg, rows.get(l)); // [B, T, D]
+      ClsHead.sharedNorm(sd, SCOPE, OUT + (l + 1), tokens); // [B, T, D]
     }
     sd.identity(OUT + (last + 1), lastNormed);
     Parameters.copy(vit.sameDiff(), sd, name -> true, "encoder parameter");
