@@ -27,8 +27,10 @@ import picocli.CommandLine.Spec;
     description = {
       "BEiT v2 MIM + [CLS] pretraining as a Spark job: every step's batch is split over"
           + " --workers tasks whose gradients the driver combines into one AdamW step.",
-      "Example: bin/beit4j-spark --data datasets/samples --tokenizer runs/photos/tokenizer"
-          + " --out runs/photos/pretrain"
+      "Example: bin/beit4j-spark --data runs/photos --tokenizer runs/photos/tokenizer"
+          + " --out runs/photos/spark-pretrain (docs/scale-out.md).",
+      "On a cluster: spark-submit ... --class org.beit4j.spark.SparkMain with these flags;"
+          + " bin/beit4j-spark --print-submit prints the whole line."
     })
 public final class SparkMain implements Callable<Integer> {
 
