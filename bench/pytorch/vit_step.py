@@ -7,7 +7,7 @@ q/v biases, shared relative position bias, [CLS] token, no absolute positions.
   mim-8192  ViT 32/4 D192 L6 h3 (1 channel), MIM head to 8192 codes + [CLS] branch (2 blocks
             from block round(0.75 L)), masked cross-entropy, AdamW
   mim-demo  ViT 28/4 D96 L4 h3, codebook 64, the same MIM + [CLS] step
-Usage: vit_step.py CASE [--threads N] [--warmup 2] [--steps 5] [--profile]
+Usage: vit_step.py CASE [--threads N] [--warmup 2] [--steps 5] [--profile] [--all-rows]
 Prints the median ms/step; with --profile the top ops of torch.profiler over the timed steps.
 """
 import argparse
@@ -17,6 +17,9 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+
+MASKED_ROWS = True  # --all-rows turns it off
 
 
 class RelPos(nn.Module):
@@ -129,8 +132,12 @@ def mim_case(img, d, depth, codebook):
     mask = (torch.rand(64, n) < 0.4).float()
     codes = torch.randint(0, codebook, (64, n))
 
-    def masked_ce(logits, m):
-        nll = F.cross_entropy(logits.reshape(-1, codebook), codes.reshape(-1), reduction="none")
+    picked = mask.bool()
+
+    def masked_ce(tokens, m):
+        if MASKED_ROWS:  # as the official code: the head on the masked rows only
+            return F.cross_entropy(mim_head(tokens[picked]), codes[picked])
+        nll = F.cross_entropy(mim_head(tokens).reshape(-1, codebook), codes.reshape(-1), reduction="none")
         mm = m.reshape(-1)
         return (nll * mm).sum() / mm.sum()
 
@@ -142,11 +149,11 @@ def mim_case(img, d, depth, codebook):
             x = blk(x, bias)
             outs.append(x)
         out = model.norm(x)
-        loss = masked_ce(mim_head(out[:, 1:]), mask)
+        loss = masked_ce(out[:, 1:], mask)
         s = torch.cat([x[:, :1], outs[layer - 1][:, 1:]], 1)
         for blk in cls_blocks:
             s = blk(s, bias)
-        loss = loss + masked_ce(mim_head(model.norm(s)[:, 1:]), mask)
+        loss = loss + masked_ce(model.norm(s)[:, 1:], mask)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 3.0)
@@ -162,7 +169,14 @@ def main():
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument(
+        "--all-rows",
+        action="store_true",
+        help="MIM heads on all B*N rows weighted by the mask (beit4j before issue 14), not masked rows",
+    )
     a = ap.parse_args()
+    global MASKED_ROWS
+    MASKED_ROWS = not a.all_rows
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     step = {

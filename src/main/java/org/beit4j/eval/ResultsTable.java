@@ -222,11 +222,7 @@ public record ResultsTable(List<Row> rows) {
         false,
         CSV_FILE,
         f -> {
-          String text = Files.readString(f, StandardCharsets.UTF_8);
-          if (!text.isEmpty() && !text.endsWith("\n")) {
-            throw new IOException(f + " is truncated: its last record has no line end");
-          }
-          return parse(text, f.toString());
+          return parse(CsvRecords.readComplete(f), f.toString());
         });
   }
 

@@ -1,5 +1,9 @@
 package org.beit4j.io;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +14,20 @@ import java.util.List;
 public final class CsvRecords {
 
   private CsvRecords() {}
+
+  /**
+   * The whole UTF-8 text of a CSV file, refused when its last record has no line end (a file cut
+   * short by a crash or a copy).
+   *
+   * @throws IOException if {@code file} cannot be read or is truncated
+   */
+  public static String readComplete(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    if (!text.isEmpty() && !text.endsWith("\n")) {
+      throw new IOException(file + " is truncated: its last record has no line end");
+    }
+    return text;
+  }
 
   /**
    * The records of {@code text}, each a list of fields; empty lines are skipped.
