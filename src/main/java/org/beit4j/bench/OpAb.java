@@ -13,6 +13,8 @@ import org.nd4j.autodiff.samediff.VariableType;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Interleaved A/B of graph fragments (forward + backward by {@code calculateGradients}) at the
@@ -21,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * time per call, median over rounds, A and B alternating.
  */
 public final class OpAb {
+  private static final Logger LOG = LoggerFactory.getLogger(OpAb.class);
 
   static {
     Beit4j.init();
@@ -136,13 +139,15 @@ public final class OpAb {
                 return sd.reshape(lse, -1).sub(sd.sum(y.mul(x), 1));
               }),
         });
-    System.out.printf(
-        Locale.ROOT,
-        "OMP_NUM_THREADS=%s, %d rounds, A/B alternating; medians%n%n",
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-        rounds);
-    System.out.println("| A | B | A op ms | B op ms | B/A op | A wall ms | B wall ms | B/A wall |");
-    System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    LOG.info(
+        String.format(
+                Locale.ROOT,
+                "OMP_NUM_THREADS=%s, %d rounds, A/B alternating; medians%n%n",
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                rounds)
+            .stripTrailing());
+    LOG.info("| A | B | A op ms | B op ms | B/A op | A wall ms | B wall ms | B/A wall |");
+    LOG.info("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     String only = args.length > 1 ? args[1] : "";
     for (Variant[] p : pairs) {
       if (!p[0].name().contains(only) && !p[1].name().contains(only)) {
@@ -159,17 +164,19 @@ public final class OpAb {
         b.run(true);
       }
       double ao = median(a.ops), bo = median(b.ops), aw = median(a.wall), bw = median(b.wall);
-      System.out.printf(
-          Locale.ROOT,
-          "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
-          p[0].name(),
-          p[1].name(),
-          ao,
-          bo,
-          bo / ao,
-          aw,
-          bw,
-          bw / aw);
+      LOG.info(
+          String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n",
+                  p[0].name(),
+                  p[1].name(),
+                  ao,
+                  bo,
+                  bo / ao,
+                  aw,
+                  bw,
+                  bw / aw)
+              .stripTrailing());
     }
   }
 

@@ -7,6 +7,8 @@ import java.util.concurrent.CyclicBarrier;
 import org.beit4j.Beit4j;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Can two Java threads run two independent SameDiff graphs at full speed in one JVM? Times one
@@ -18,6 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  */
 public final class ReplicaProbe {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaProbe.class);
 
   static {
     Beit4j.init();
@@ -31,25 +34,29 @@ public final class ReplicaProbe {
     int k = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int batch = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 5;
-    System.out.printf(
-        Locale.ROOT,
-        "OMP_NUM_THREADS=%s, nd4j maxThreads=%d maxMasterThreads=%d, case %s, batch/replica %d%n",
-        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-        Nd4j.getEnvironment().maxThreads(),
-        Nd4j.getEnvironment().maxMasterThreads(),
-        which,
-        batch);
+    LOG.info(
+        String.format(
+                Locale.ROOT,
+                "OMP_NUM_THREADS=%s, nd4j maxThreads=%d maxMasterThreads=%d, case %s, batch/replica %d%n",
+                System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+                Nd4j.getEnvironment().maxThreads(),
+                Nd4j.getEnvironment().maxMasterThreads(),
+                which,
+                batch)
+            .stripTrailing());
     for (int round = 0; round < 3; round++) {
       double one = run(which, 1, batch, steps);
       double many = run(which, k, batch, steps);
-      System.out.printf(
-          Locale.ROOT,
-          "round %d: K=1 %.1f img/s; K=%d %.1f img/s aggregate (%.2fx)%n",
-          round,
-          one,
-          k,
-          many,
-          many / one);
+      LOG.info(
+          String.format(
+                  Locale.ROOT,
+                  "round %d: K=1 %.1f img/s; K=%d %.1f img/s aggregate (%.2fx)%n",
+                  round,
+                  one,
+                  k,
+                  many,
+                  many / one)
+              .stripTrailing());
     }
   }
 
@@ -161,29 +168,34 @@ public final class ReplicaProbe {
     if (k == 2) {
       long busy0 = busy(spans[0]), busy1 = busy(spans[1]);
       long both = overlap(spans[0], spans[1]);
-      System.out.printf(
-          Locale.ROOT,
-          "  op time: replica0 %.0f ms, replica1 %.0f ms; both inside an op at once %.0f ms"
-              + " (independent would give about %.0f ms)%n",
-          busy0 / 1e6,
-          busy1 / 1e6,
-          both / 1e6,
-          (double) busy0 * busy1 / wall / 1e6);
+      LOG.info(
+          String.format(
+                  Locale.ROOT,
+                  "  op time: replica0 %.0f ms, replica1 %.0f ms; both inside an op at once %.0f ms"
+                      + " (independent would give about %.0f ms)%n",
+                  busy0 / 1e6,
+                  busy1 / 1e6,
+                  both / 1e6,
+                  (double) busy0 * busy1 / wall / 1e6)
+              .stripTrailing());
     }
     StringBuilder s = new StringBuilder();
     for (int r = 0; r < k; r++) {
       s.append(
           String.format(Locale.ROOT, " %.0f (cpu %.0f)", perStep[r] / 1e6, cpuPerStep[r] / 1e6));
     }
-    System.out.printf(
-        Locale.ROOT,
-        "  K=%d: ms/step per replica (thread cpu ms/step):%s; wall %.0f ms for %d steps;"
-            + " load %.1f%n",
-        k,
-        s,
-        wall / 1e6,
-        steps,
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    LOG.info(
+        String.format(
+                Locale.ROOT,
+                "  K=%d: ms/step per replica (thread cpu ms/step):%s; wall %.0f ms for %d steps;"
+                    + " load %.1f%n",
+                k,
+                s,
+                wall / 1e6,
+                steps,
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage())
+            .stripTrailing());
     return (double) k * batch * steps / (wall / 1e9);
   }
 }

@@ -6,6 +6,8 @@ import java.util.Locale;
 import org.beit4j.Beit4j;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * In-process A/B of a runtime setting on one step, alternating A B A B on the same graph: ND4J's
@@ -15,6 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>SettingsAb CASE ROUNDS   (CASE as StepProfile)</pre>
  */
 public final class SettingsAb {
+  private static final Logger LOG = LoggerFactory.getLogger(SettingsAb.class);
 
   static {
     Beit4j.init();
@@ -38,16 +41,18 @@ public final class SettingsAb {
       d.add(time(b.step()));
     }
     double ma = OpAb.median(a), md = OpAb.median(d);
-    System.out.printf(
-        Locale.ROOT,
-        "%s: profiling mode %s %.0f ms/step, DISABLED %.0f ms/step (B/A %.3f); pairs: %s / %s%n",
-        which,
-        dflt,
-        ma,
-        md,
-        md / ma,
-        a,
-        d);
+    LOG.info(
+        String.format(
+                Locale.ROOT,
+                "%s: profiling mode %s %.0f ms/step, DISABLED %.0f ms/step (B/A %.3f); pairs: %s / %s%n",
+                which,
+                dflt,
+                ma,
+                md,
+                md / ma,
+                a,
+                d)
+            .stripTrailing());
   }
 
   static double time(Runnable r) {

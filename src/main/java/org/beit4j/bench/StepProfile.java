@@ -33,6 +33,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Per-op profile of one training step (issue 14, part 2): the ViT classifier step of {@link
@@ -50,6 +52,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  */
 public final class StepProfile {
+  private static final Logger LOG = LoggerFactory.getLogger(StepProfile.class);
 
   static {
     Beit4j.init();
@@ -67,7 +70,7 @@ public final class StepProfile {
     Path out = args.length > 3 ? Path.of(args[3]) : null;
     Built b = build(which);
     String report = profile(b, warmup, steps);
-    System.out.print(report);
+    LOG.info("\n{}", report);
     if (out != null) {
       try {
         Files.writeString(out, report, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
