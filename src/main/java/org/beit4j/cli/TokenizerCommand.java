@@ -98,6 +98,13 @@ final class TokenizerCommand implements Callable<Integer> {
   int teacherChannels;
 
   @Option(
+      names = "--teacher-norm",
+      description =
+          "Standardise the teacher's features per token (a LayerNorm without gain and bias, like"
+              + " CLIP's targets) before VQ-KD learns them.")
+  boolean teacherNorm;
+
+  @Option(
       names = "--preset",
       defaultValue = "fashion-mnist",
       paramLabel = "NAME",
@@ -188,6 +195,10 @@ final class TokenizerCommand implements Callable<Integer> {
   }
 
   private TeacherSource teacherSource() {
+    return rawTeacherSource().withLayerNorm(teacherNorm);
+  }
+
+  private TeacherSource rawTeacherSource() {
     int given = (teacher != null ? 1 : 0) + (onnxTeacher != null ? 1 : 0);
     given += sameDiffTeacher != null ? 1 : 0;
     if (given > 1) {

@@ -1,6 +1,7 @@
 package org.beit4j.pipeline;
 
 import java.nio.file.Path;
+import org.beit4j.teacher.LayerNormTeacher;
 import org.beit4j.teacher.OnnxTeacher;
 import org.beit4j.teacher.OnnxTeacherConfig;
 import org.beit4j.teacher.SameDiffTeacher;
@@ -19,6 +20,8 @@ import org.beit4j.teacher.TeacherPreprocessing;
  * @param channels for {@code plain} ONNX and SameDiff: the network's input channels
  * @param inputName for SameDiff: the image placeholder
  * @param outputName for SameDiff: the patch-token variable {@code [B, 1+n, D]}
+ * @param layerNorm whether the features are standardised per token ({@link LayerNormTeacher}), like
+ *     CLIP's LayerNorm'd targets
  */
 public record TeacherSource(
     Kind kind,
@@ -27,7 +30,8 @@ public record TeacherSource(
     int inputSize,
     int channels,
     String inputName,
-    String outputName) {
+    String outputName,
+    boolean layerNorm) {
 
   /** The three teacher kinds. */
   public enum Kind {
@@ -55,26 +59,38 @@ public record TeacherSource(
 
   /** A CNN teacher saved by {@code bin/beit4j teacher}. */
   public static TeacherSource cnn(Path dir) {
-    return new TeacherSource(Kind.CNN, dir, null, 0, 0, null, null);
+    return new TeacherSource(Kind.CNN, dir, null, 0, 0, null, null, false);
   }
 
   /** An ONNX model with a preprocessing preset ({@code clip}, {@code dino}, {@code plain}). */
   public static TeacherSource onnx(Path file, String preset, int inputSize, int channels) {
-    return new TeacherSource(Kind.ONNX, file, preset, inputSize, channels, null, null);
+    return new TeacherSource(Kind.ONNX, file, preset, inputSize, channels, null, null, false);
   }
 
   /** A SameDiff graph: image placeholder {@code input}, patch tokens {@code output}. */
   public static TeacherSource sameDiff(
       Path file, String input, String output, int inputSize, int channels) {
-    return new TeacherSource(Kind.SAMEDIFF, file, null, inputSize, channels, input, output);
+    return new TeacherSource(Kind.SAMEDIFF, file, null, inputSize, channels, input, output, false);
+  }
+
+  /** This teacher with its features standardised per token, or not. */
+  public TeacherSource withLayerNorm(boolean on) {
+    return new TeacherSource(
+        kind, path, onnxPreset, inputSize, channels, inputName, outputName, on);
   }
 
   /**
-   * Opens the teacher, its features pooled to the tokenizer's grid.
+   * Opens the teacher, its features pooled to the tokenizer's grid (and standardised per token if
+   * {@link #layerNorm}).
    *
    * @throws PipelineException if the directory or file is missing
    */
   public Teacher open(int gridSize) {
+    Teacher t = openRaw(gridSize);
+    return layerNorm ? new LayerNormTeacher(t) : t;
+  }
+
+  private Teacher openRaw(int gridSize) {
     switch (kind) {
       case CNN:
         return Artefacts.cnnTeacher(path);
