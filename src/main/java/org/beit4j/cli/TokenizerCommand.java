@@ -145,6 +145,44 @@ final class TokenizerCommand implements Callable<Integer> {
   int codebookSize;
 
   @Option(
+      names = "--encoder-width",
+      defaultValue = "0",
+      description = "VQ-KD encoder token width (default 0 = the preset's).")
+  int encoderWidth;
+
+  @Option(
+      names = "--encoder-depth",
+      defaultValue = "0",
+      description = "VQ-KD encoder blocks (default 0 = the preset's).")
+  int encoderDepth;
+
+  @Option(
+      names = "--decoder-width",
+      defaultValue = "0",
+      description = "VQ-KD decoder token width (default 0 = the preset's).")
+  int decoderWidth;
+
+  @Option(
+      names = "--decoder-depth",
+      defaultValue = "0",
+      description = "VQ-KD decoder blocks (default 0 = the preset's).")
+  int decoderDepth;
+
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "-1",
+      description =
+          "VQ-KD AdamW weight decay (default -1 = the preset's; the official tokenizer uses 1e-4).")
+  double weightDecay;
+
+  @Option(
+      names = "--plain-vit",
+      description =
+          "Encoder and decoder as in the official tokenizer: no layer scale, no relative position"
+              + " bias, learned absolute position embeddings.")
+  boolean plainVit;
+
+  @Option(
       names = "--eval-images",
       defaultValue = "1000",
       description = "Held-out images for the final health check (default ${DEFAULT-VALUE}).")
@@ -187,11 +225,29 @@ final class TokenizerCommand implements Callable<Integer> {
       if (codebookSize != 0) {
         c = c.withQuantizer(c.quantizer().withCodebookSize(codebookSize));
       }
+      c = architecture(c);
+      if (weightDecay >= 0) {
+        c = c.withRun(r -> r.withOptimizer(o -> o.withWeightDecay(weightDecay)));
+      }
       TeacherSource source = kind == TokenizerKind.VQKD ? teacherSource() : null;
       return new TokenizerStage.Options(kind, source, c, data, evalImages, kmeansImages, out);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
+  }
+
+  private VqKdConfig architecture(VqKdConfig c) {
+    if (encoderWidth != 0) {
+      c = c.withEncoder(e -> e.withWidth(encoderWidth));
+    }
+    if (encoderDepth != 0) {
+      c = c.withEncoder(e -> e.withDepth(encoderDepth));
+    }
+    if (plainVit) {
+      c = c.withEncoder(e -> e.withLayerScaleInit(0).withRelPosBias(false).withAbsPosEmbed(true));
+    }
+    int dw = decoderWidth != 0 ? decoderWidth : c.decoderWidth();
+    return c.withDecoder(decoderDepth != 0 ? decoderDepth : c.decoderDepth(), dw);
   }
 
   private TeacherSource teacherSource() {

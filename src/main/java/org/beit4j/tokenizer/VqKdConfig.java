@@ -33,10 +33,11 @@ import org.beit4j.train.Schedule;
  *     others exist for the ablation ({@link CodebookAblation})
  * @param pixelStats per-channel statistics the graph standardises its {@code [0, 1]} input with
  * @param kmeansBatches batches whose encoder outputs initialise the codebook by k-means
- * @param run plain Adam (no weight decay, no clipping: SameDiff's updater), the warm-up and cosine
- *     schedule, images per step, every how many steps the losses and the cosine to the teacher are
- *     evaluated (an extra forward pass on the current batch), no checkpoints, and the seed of the
- *     initial weights, the codebook and the batch order
+ * @param run AdamW (weight decay on weight matrices, optional clipping; the presets use plain Adam,
+ *     the official tokenizer decay 1e-4), the warm-up and cosine schedule, images per step, every
+ *     how many steps the losses and the cosine to the teacher are evaluated (an extra forward pass
+ *     on the current batch), no checkpoints, and the seed of the initial weights, the codebook and
+ *     the batch order
  */
 public record VqKdConfig(
     VitConfig encoder,
@@ -120,15 +121,9 @@ public record VqKdConfig(
               + " channels but the encoder takes "
               + encoder.channels());
     }
-    Optimizer o = run.optimizer();
-    if (o.weightDecay() != 0 || o.clipNorm() != 0 || run.checkpointEvery() != 0) {
+    if (run.checkpointEvery() != 0) {
       throw new IllegalArgumentException(
-          "VQ-KD trains with plain Adam and keeps no checkpoints: run.optimizer.weightDecay,"
-              + " run.optimizer.clipNorm and run.checkpointEvery must be 0, got "
-              + o.weightDecay()
-              + ", "
-              + o.clipNorm()
-              + ", "
+          "VQ-KD keeps no checkpoints: run.checkpointEvery must be 0, got "
               + run.checkpointEvery());
     }
   }
@@ -230,6 +225,26 @@ public record VqKdConfig(
   /** The seed of the weights, the codebook and the batch order ({@code run.seed()}). */
   public long seed() {
     return run.seed();
+  }
+
+  /** A copy with another encoder ViT, e.g. {@code withEncoder(e -> e.withWidth(96))}. */
+  public VqKdConfig withEncoder(UnaryOperator<VitConfig> change) {
+    return new VqKdConfig(
+        change.apply(encoder),
+        decoderDepth,
+        decoderWidth,
+        quantizer,
+        teacherDim,
+        mode,
+        pixelStats,
+        kmeansBatches,
+        run);
+  }
+
+  /** A copy with another decoder: {@code depth} blocks of width {@code width}. */
+  public VqKdConfig withDecoder(int depth, int width) {
+    return new VqKdConfig(
+        encoder, depth, width, quantizer, teacherDim, mode, pixelStats, kmeansBatches, run);
   }
 
   public VqKdConfig withQuantizer(QuantizerConfig q) {

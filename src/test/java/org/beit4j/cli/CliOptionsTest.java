@@ -80,6 +80,38 @@ class CliOptionsTest {
   }
 
   @Test
+  void tokenizerArchitectureAndTeacherFlagsReachTheConfig() {
+    TokenizerStage.Options plain = ((TokenizerCommand) parse("tokenizer")).options();
+    TokenizerStage.Options o =
+        ((TokenizerCommand)
+                parse(
+                    "tokenizer",
+                    "--encoder-width=96",
+                    "--encoder-depth=4",
+                    "--decoder-width=128",
+                    "--decoder-depth=2",
+                    "--weight-decay=1e-4",
+                    "--plain-vit",
+                    "--teacher-norm"))
+            .options();
+    VitConfig e = o.config().encoder();
+    assertEquals(96, e.width());
+    assertEquals(4, e.depth());
+    assertEquals(0, e.layerScaleInit());
+    assertFalse(e.relPosBias());
+    assertTrue(e.absPosEmbed());
+    assertEquals(128, o.config().decoderWidth());
+    assertEquals(2, o.config().decoderDepth());
+    assertEquals(1e-4, o.config().run().optimizer().weightDecay());
+    assertTrue(o.teacher().layerNorm());
+    assertFalse(plain.teacher().layerNorm());
+    assertEquals(
+        plain.config().encoder(),
+        new VitConfig(28, 4, 1, 64, 2, 2, 2.0, true, 0.1, false, true, 0.0));
+    assertEquals(plain.config().run().optimizer(), o.config().run().optimizer().withWeightDecay(0));
+  }
+
+  @Test
   void badConfigFilesAreUsageErrorsNamingTheKey() throws Exception {
     Path cfg = tmp.resolve("bad.properties");
     Files.writeString(cfg, "steps=5\nstepz=6\n");
