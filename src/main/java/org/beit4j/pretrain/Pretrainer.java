@@ -239,21 +239,73 @@ public final class Pretrainer {
   public StepMetrics apply(Replicas.Pass combined, long images, long startNanos) {
     optimizer.step(model.parameters(), combined.gradients());
     replicas.broadcast();
-    Map<String, Double> out = combined.metrics();
-    double norm = optimizer.lastGradientNorm();
-    step++;
     double seconds = (System.nanoTime() - startNanos) / 1e9;
+    return record(
+        combined.metrics(),
+        optimizer.lastLearningRate(),
+        optimizer.lastGradientNorm(),
+        images / seconds);
+  }
+
+  /**
+   * A step taken elsewhere, for {@link #adopt}.
+   *
+   * @param metrics the batch's metrics ({@link PretrainModel#metricNames})
+   * @param learningRate the rate the step used
+   * @param gradNorm the gradient norm before clipping
+   */
+  public record TakenStep(Map<String, Double> metrics, double learningRate, double gradNorm) {}
+
+  /**
+   * Continues from parameters and optimiser state reached elsewhere after {@code steps.size()} more
+   * steps, e.g. the mean of workers that each took their own AdamW steps on their shards
+   * (beit4j-spark's {@code --sync-every}), and records one metrics row per step.
+   *
+   * @param parameters every parameter of {@link #model}, by name (copied into it and the replicas)
+   * @param optimizerState an {@link AdamW#state} whose step count is {@code stepsDone() +
+   *     steps.size()} (taken, not copied)
+   * @param images images per step, for the images/s figure
+   * @throws IllegalArgumentException if the names or the step count do not match
+   */
+  public List<StepMetrics> adopt(
+      Map<String, INDArray> parameters,
+      Map<String, INDArray> optimizerState,
+      List<TakenStep> steps,
+      long images,
+      long startNanos) {
+    Map<String, INDArray> live = model.parameters();
+    if (!live.keySet().equals(parameters.keySet())) {
+      throw new IllegalArgumentException(
+          "parameters " + parameters.keySet() + " are not the model's " + live.keySet());
+    }
+    INDArray at = optimizerState.get("step");
+    if (at == null || at.getLong(0) != step + steps.size()) {
+      throw new IllegalArgumentException(
+          "optimiser state of step " + at + " after " + step + " + " + steps.size() + " steps");
+    }
+    optimizer.restore(optimizerState);
+    live.forEach((name, p) -> p.assign(parameters.get(name)));
+    replicas.broadcast();
+    double seconds = (System.nanoTime() - startNanos) / 1e9 / Math.max(1, steps.size());
+    return steps.stream()
+        .map(s -> record(s.metrics(), s.learningRate(), s.gradNorm(), images / seconds))
+        .toList();
+  }
+
+  private StepMetrics record(
+      Map<String, Double> out, double rate, double norm, double imagesPerSecond) {
+    step++;
     StepMetrics m =
         new StepMetrics(
             step,
-            optimizer.lastLearningRate(),
+            rate,
             out.get(PretrainModel.LOSS),
             out.get(PretrainModel.MIM_LOSS),
             config.clsHead() ? out.get(PretrainModel.CLS_LOSS) : Double.NaN,
             out.get(PretrainModel.MIM_ACC),
             config.clsHead() ? out.get(PretrainModel.CLS_ACC) : Double.NaN,
             norm,
-            images / seconds);
+            imagesPerSecond);
     history.add(m);
     return m;
   }

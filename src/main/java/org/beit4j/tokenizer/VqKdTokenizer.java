@@ -129,11 +129,21 @@ public final class VqKdTokenizer implements VisualTokenizer {
       String dataDescription,
       ProgressBar bar,
       Consumer<StepLog> onLog) {
-    VqKdTrainer.Result r = new VqKdTrainer(config, teacher, data, bar, onLog).run();
+    return new VqKdTrainer(config, teacher, data, bar, onLog).run(dataDescription);
+  }
+
+  /** A freshly trained tokenizer ({@link VqKdTraining#tokenizer}) with its provenance. */
+  static VqKdTokenizer trained(
+      VqKdConfig config,
+      SameDiff sd,
+      Codebook codebook,
+      List<StepLog> logs,
+      String teacherId,
+      String dataDescription) {
     Map<String, String> extra = new LinkedHashMap<>();
-    extra.put("teacher", teacher.id());
-    if (!r.logs().isEmpty()) {
-      StepLog last = r.logs().get(r.logs().size() - 1);
+    extra.put("teacher", teacherId);
+    if (!logs.isEmpty()) {
+      StepLog last = logs.get(logs.size() - 1);
       extra.put("final", last.toString());
     }
     extra.putAll(
@@ -141,7 +151,7 @@ public final class VqKdTokenizer implements VisualTokenizer {
             .toProperties());
     Provenance p =
         Provenance.of("tokenizer", config, dataDescription, config.seed(), config.steps(), extra);
-    return new VqKdTokenizer(config, r.sd(), r.codebook(), p, r.logs());
+    return new VqKdTokenizer(config, sd, codebook, p, logs);
   }
 
   /**

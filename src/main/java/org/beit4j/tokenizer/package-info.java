@@ -5,6 +5,8 @@
  *
  * <p>{@link org.beit4j.tokenizer.VqKdGraph} builds the graph, {@link
  * org.beit4j.tokenizer.VqKdTokenizer} trains, saves, loads and tokenizes; {@link
+ * org.beit4j.tokenizer.VqKdTraining} is a run's state between steps (one AdamW step and one
+ * codebook update from shards computed anywhere: in-process replicas or Spark executors); {@link
  * org.beit4j.tokenizer.VisualTokenizer} is what MIM needs from any tokenizer.
  */
 package org.beit4j.tokenizer;

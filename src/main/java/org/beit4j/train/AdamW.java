@@ -176,25 +176,34 @@ public final class AdamW {
     return lastNorm;
   }
 
-  /** Saves the moments and the step count. */
-  public void save(Path file) throws IOException {
+  /**
+   * The moments and the step count by name ({@code step}, {@code m/<parameter>}, {@code
+   * v/<parameter>}): the live arrays, as {@link #save} writes them. Moments appear with a
+   * parameter's first update.
+   */
+  public Map<String, INDArray> state() {
     Map<String, INDArray> all = new LinkedHashMap<>();
     all.put("step", Nd4j.scalar(step));
     m.forEach((k, a) -> all.put("m/" + k, a));
     v.forEach((k, a) -> all.put("v/" + k, a));
-    NamedArrays.write(file, all);
+    return all;
   }
 
-  /** Replaces this optimiser's state by the one in {@code file}. */
-  public void load(Path file) throws IOException {
-    Map<String, INDArray> all = NamedArrays.read(file);
-    INDArray s = all.get("step");
+  /**
+   * Replaces this optimiser's state by {@code state} (as {@link #state} names it), e.g. the mean of
+   * several workers' states; the arrays are taken, not copied.
+   *
+   * @throws IllegalArgumentException if there is no {@code step} entry
+   */
+  public void restore(Map<String, INDArray> state) {
+    INDArray s = state.get("step");
     if (s == null) {
-      throw new IOException(file + " holds no optimiser state (no 'step' entry)");
+      throw new IllegalArgumentException(
+          "no optimiser state: no 'step' entry in " + state.keySet());
     }
     m.clear();
     v.clear();
-    all.forEach(
+    state.forEach(
         (k, a) -> {
           if (k.startsWith("m/")) {
             m.put(k.substring(2), a);
@@ -203,5 +212,19 @@ public final class AdamW {
           }
         });
     step = s.getLong(0);
+  }
+
+  /** Saves the moments and the step count. */
+  public void save(Path file) throws IOException {
+    NamedArrays.write(file, state());
+  }
+
+  /** Replaces this optimiser's state by the one in {@code file}. */
+  public void load(Path file) throws IOException {
+    Map<String, INDArray> all = NamedArrays.read(file);
+    if (!all.containsKey("step")) {
+      throw new IOException(file + " holds no optimiser state (no 'step' entry)");
+    }
+    restore(all);
   }
 }

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import org.beit4j.config.VitConfig;
@@ -17,6 +19,7 @@ import org.beit4j.train.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.autodiff.samediff.VariableType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 class PretrainerTest {
@@ -100,6 +103,51 @@ class PretrainerTest {
     assertEquals("backbone", Provenance.load(b.resolve("backbone")).kind());
     assertEquals(4, Provenance.load(b.resolve("backbone")).steps());
     exportLoadsAsVisionTransformerWithoutPretrainingParts(cfg, resumed, b);
+  }
+
+  @Test
+  void adoptingAnotherRunsStateAfterTwoStepsContinuesItBitForBit() {
+    List<MultiDataSet> data = Synthetic.batches(3, 4, 28, 5);
+    PretrainConfig cfg = config(4, 0).withRun(r -> r.withReplicas(1));
+    Pretrainer a = Pretrainer.create(cfg, tokenizer(), null);
+    List<StepMetrics> first = a.train(new Synthetic.ListIterator(data), 2);
+    Pretrainer b = Pretrainer.create(cfg, tokenizer(), null);
+    Map<String, INDArray> params = new LinkedHashMap<>();
+    a.model().parameters().forEach((k, v) -> params.put(k, v.dup()));
+    Map<String, INDArray> state = new LinkedHashMap<>();
+    a.optimizer().state().forEach((k, v) -> state.put(k, v.dup()));
+    List<Pretrainer.TakenStep> taken =
+        first.stream()
+            .map(
+                m ->
+                    new Pretrainer.TakenStep(
+                        Map.of(
+                            PretrainModel.LOSS, m.loss(),
+                            PretrainModel.MIM_LOSS, m.mimLoss(),
+                            PretrainModel.CLS_LOSS, m.clsLoss(),
+                            PretrainModel.MIM_ACC, m.mimAcc(),
+                            PretrainModel.CLS_ACC, m.clsAcc()),
+                        m.learningRate(),
+                        m.gradNorm()))
+            .toList();
+    // a state of the wrong step is refused before anything changes
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> b.adopt(params, state, taken.subList(0, 1), 8, System.nanoTime()));
+    assertEquals(0, b.stepsDone());
+    List<StepMetrics> adopted = b.adopt(params, state, taken, 8, System.nanoTime());
+    assertEquals(2, b.stepsDone());
+    assertEquals(List.of(1L, 2L), adopted.stream().map(StepMetrics::step).toList());
+    assertEquals(first.get(1).loss(), adopted.get(1).loss(), 0);
+    assertEquals(first.get(1).learningRate(), adopted.get(1).learningRate(), 0);
+    List<StepMetrics> ma = a.train(new Synthetic.ListIterator(data), 4);
+    List<StepMetrics> mb = b.train(new Synthetic.ListIterator(data), 4);
+    for (int i = 0; i < 2; i++) {
+      assertEquals(ma.get(i).loss(), mb.get(i).loss(), 0, "loss at step " + (3 + i));
+    }
+    for (String name : a.model().parameterNames()) {
+      assertEquals(a.model().parameter(name), b.model().parameter(name), name);
+    }
   }
 
   @Test
