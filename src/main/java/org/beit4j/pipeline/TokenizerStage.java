@@ -211,7 +211,7 @@ public final class TokenizerStage {
   }
 
   /** Writes the history atomically: {@link #METRICS_HEADER}, one row per log. */
-  static void writeMetrics(Path file, List<VqKdTokenizer.StepLog> history) {
+  public static void writeMetrics(Path file, List<VqKdTokenizer.StepLog> history) {
     AtomicFiles.write(
         file,
         tmp -> {

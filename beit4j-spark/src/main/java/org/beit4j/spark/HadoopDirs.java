@@ -152,6 +152,17 @@ final class HadoopDirs {
     return out;
   }
 
+  /** Whether {@code uri} is a file or a directory with something in it. */
+  static boolean holdsFiles(String uri, Configuration conf) {
+    try {
+      FileSystem fs = fs(uri, conf);
+      org.apache.hadoop.fs.Path p = hadoop(uri);
+      return fs.exists(p) && (fs.isFile(p) || fs.listStatus(p).length > 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look at " + uri, e);
+    }
+  }
+
   /** Deletes {@code uri} and what is under it. */
   static void delete(String uri, Configuration conf) {
     try {

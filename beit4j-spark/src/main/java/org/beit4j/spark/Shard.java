@@ -3,7 +3,7 @@ package org.beit4j.spark;
 import java.io.Serializable;
 
 /**
- * One task of a step: the images of one worker's share of the step's batch.
+ * One task's share of a step: the images of one worker's share of the step's batch.
  *
  * @param step 0-based index of the step (the masks' seed: {@code BlockMasking.batch(step, ...)})
  * @param epoch the data epoch of the batch (the augmentations' seed)
@@ -12,4 +12,12 @@ import java.io.Serializable;
  * @param fail a fault injected for tests: the task throws instead of computing
  */
 record Shard(long step, int epoch, int[] indices, int offset, boolean fail)
-    implements Serializable {}
+    implements Serializable {
+
+  /** Throws if this shard carries an injected fault. */
+  void failIfAsked() {
+    if (fail) {
+      throw new IllegalStateException("failure injected at step " + (step + 1));
+    }
+  }
+}

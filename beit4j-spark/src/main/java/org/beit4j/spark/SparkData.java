@@ -2,6 +2,7 @@ package org.beit4j.spark;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.FashionMnist;
 import org.beit4j.data.ImageBatchIterator;
@@ -10,11 +11,12 @@ import org.beit4j.data.ImageFolder;
 import org.beit4j.data.LoaderConfig;
 import org.beit4j.data.TransformConfig;
 import org.beit4j.pretrain.PretrainConfig;
+import org.beit4j.tokenizer.VqKdConfig;
 
 /**
  * The training images of a Spark job, opened from a local path (a copy of the job's data URI) the
  * same way on the driver and on every executor, and the batches a one-process {@code bin/beit4j
- * pretrain} run would make of them.
+ * pretrain} or {@code bin/beit4j tokenizer} run would make of them.
  */
 public final class SparkData {
 
@@ -40,6 +42,24 @@ public final class SparkData {
     }
     Path train = p.resolve("train");
     return ImageFolder.open(Files.isDirectory(train) ? train : p, channels);
+  }
+
+  /**
+   * A local path holding the data of {@code uri} ({@link HadoopDirs#local}), or {@value
+   * #FASHION_MNIST} itself.
+   */
+  static String local(String uri, Configuration conf) {
+    return FASHION_MNIST.equals(uri) ? uri : HadoopDirs.local(uri, conf).toString();
+  }
+
+  /**
+   * Batches as {@code bin/beit4j tokenizer} makes them for VQ-KD: {@code run.batchSize} images at
+   * the encoder's size, seeded by {@code run.seed}, the short last batch of an epoch kept.
+   */
+  public static ImageBatchIterator batches(ImageDataset data, VqKdConfig config) {
+    VitConfig e = config.encoder();
+    LoaderConfig loader = LoaderConfig.of(config.run().batchSize()).withSeed(config.seed());
+    return ImageBatchIterator.of(data, TransformConfig.plain(e.imageSize(), e.channels()), loader);
   }
 
   /**

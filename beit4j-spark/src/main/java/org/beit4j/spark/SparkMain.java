@@ -24,9 +24,11 @@ import picocli.CommandLine.Spec;
     name = "beit4j-spark",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    subcommands = SparkTokenizerCommand.class,
     description = {
       "BEiT v2 MIM + [CLS] pretraining as a Spark job: every step's batch is split over"
-          + " --workers tasks whose gradients the driver combines into one AdamW step.",
+          + " --workers tasks whose gradients the driver combines into one AdamW step."
+          + " `beit4j-spark tokenizer` trains the VQ-KD tokenizer the same way.",
       "Example: bin/beit4j-spark --data runs/photos --tokenizer runs/photos/tokenizer"
           + " --out runs/photos/spark-pretrain (docs/scale-out.md).",
       "On a cluster: spark-submit ... --class org.beit4j.spark.SparkMain with these flags;"
@@ -52,8 +54,9 @@ public final class SparkMain implements Callable<Integer> {
 
   @Option(
       names = "--tokenizer",
-      required = true,
-      description = "A tokenizer directory (bin/beit4j tokenizer), a path or Hadoop URI.")
+      description =
+          "A tokenizer directory (bin/beit4j tokenizer or beit4j-spark tokenizer), a path or"
+              + " Hadoop URI (required).")
   String tokenizer;
 
   @Option(
@@ -109,6 +112,23 @@ public final class SparkMain implements Callable<Integer> {
   @Option(names = "--resume", description = "Continue the newest checkpoint in --out.")
   boolean resume;
 
+  @Option(
+      names = "--sync-every",
+      defaultValue = "1",
+      description =
+          "1 (default): one AdamW step on the combined gradients of every step (exact). N > 1:"
+              + " each worker takes N AdamW steps of its own, then the driver averages parameters"
+              + " and optimiser moments (parameter averaging: less traffic, not exact).")
+  int syncEvery;
+
+  @Option(
+      names = "--tree-from",
+      defaultValue = "" + SparkPretrainJob.TREE_FROM,
+      description =
+          "Combine gradients by treeAggregate from this many workers on (default"
+              + " ${DEFAULT-VALUE}); below it they are collected on the driver.")
+  int treeFrom;
+
   /** The preset names, for the help text. */
   static final class VitNames extends java.util.ArrayList<String> {
     VitNames() {
@@ -116,14 +136,27 @@ public final class SparkMain implements Callable<Integer> {
     }
   }
 
-  @Override
-  public Integer call() {
-    SparkConf conf = new SparkConf().setAppName("beit4j-spark pretrain");
+  /**
+   * A Spark configuration named {@code app}: master {@code master} if given, else spark-submit's,
+   * else {@code local[workers]}.
+   */
+  static SparkConf sparkConf(String app, String master, int workers) {
+    SparkConf conf = new SparkConf().setAppName(app);
     if (master != null) {
       conf.setMaster(master);
     } else if (!conf.contains("spark.master")) {
       conf.setMaster("local[" + workers + "]");
     }
+    return conf;
+  }
+
+  @Override
+  public Integer call() {
+    if (tokenizer == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Missing required option: '--tokenizer'");
+    }
+    SparkConf conf = sparkConf("beit4j-spark pretrain", master, workers);
     int codes =
         Artefacts.tokenizer(HadoopDirs.local(tokenizer, new org.apache.hadoop.conf.Configuration()))
             .codebookSize();
@@ -144,7 +177,8 @@ public final class SparkMain implements Callable<Integer> {
                               s.totalSteps())));
     }
     SparkPretrainJob job =
-        new SparkPretrainJob(config, data, tokenizer, out, augment, workers, resume, 0);
+        new SparkPretrainJob(
+            config, data, tokenizer, out, augment, workers, resume, 0, syncEvery, treeFrom);
     SparkPretrainer.Result r;
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       r = SparkPretrainer.run(sc, job);
@@ -171,14 +205,14 @@ public final class SparkMain implements Callable<Integer> {
         median,
         task,
         r.parameters(),
-        r.bytesPerStep(workers) / 1e6,
+        r.bytesPerStep(workers, syncEvery) / 1e6,
         workers,
         r.backbone());
     o.flush();
     return 0;
   }
 
-  private static double median(double[] x) {
+  static double median(double[] x) {
     return x.length == 0 ? 0 : java.util.Arrays.stream(x).sorted().toArray()[x.length / 2];
   }
 

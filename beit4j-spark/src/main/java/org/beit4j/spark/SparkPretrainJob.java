@@ -21,6 +21,12 @@ import org.beit4j.pretrain.PretrainConfig;
  * @param resume continue the newest checkpoint in {@code out}; without it a run that already has a
  *     checkpoint there is refused
  * @param failAtStep fault injection for tests: the tasks of this 1-based step throw (0 = never)
+ * @param syncEvery 1 = every step's gradients are combined into one AdamW step (exact); {@code N >
+ *     1} = each worker takes {@code N} AdamW steps of its own on its shards, then the driver
+ *     averages the parameters and optimiser moments (parameter averaging: not exact, see
+ *     docs/scale-out.md)
+ * @param treeFrom from this many workers on, a step's gradients are combined by {@code
+ *     treeAggregate} ({@link Combiner}) instead of all on the driver
  */
 public record SparkPretrainJob(
     PretrainConfig config,
@@ -30,7 +36,12 @@ public record SparkPretrainJob(
     boolean augment,
     int workers,
     boolean resume,
-    long failAtStep) {
+    long failAtStep,
+    int syncEvery,
+    int treeFrom) {
+
+  /** The default {@link #treeFrom}. */
+  public static final int TREE_FROM = 8;
 
   /** Validates every field; messages name the field and the value. */
   public SparkPretrainJob {
@@ -53,27 +64,49 @@ public record SparkPretrainJob(
     if (failAtStep < 0) {
       throw new IllegalArgumentException("failAtStep must be >= 0 but was " + failAtStep);
     }
+    if (syncEvery < 1) {
+      throw new IllegalArgumentException("syncEvery must be >= 1 but was " + syncEvery);
+    }
+    if (treeFrom < 1) {
+      throw new IllegalArgumentException("treeFrom must be >= 1 but was " + treeFrom);
+    }
   }
 
-  /** A fresh run without augmentation on 2 workers. */
+  /** A fresh run without augmentation on 2 workers, exact per-step combination. */
   public static SparkPretrainJob of(
       PretrainConfig config, String data, String tokenizer, String out) {
-    return new SparkPretrainJob(config, data, tokenizer, out, false, 2, false, 0);
+    return new SparkPretrainJob(config, data, tokenizer, out, false, 2, false, 0, 1, TREE_FROM);
   }
 
   public SparkPretrainJob withWorkers(int k) {
-    return new SparkPretrainJob(config, data, tokenizer, out, augment, k, resume, failAtStep);
+    return new SparkPretrainJob(
+        config, data, tokenizer, out, augment, k, resume, failAtStep, syncEvery, treeFrom);
   }
 
   public SparkPretrainJob withAugment(boolean on) {
-    return new SparkPretrainJob(config, data, tokenizer, out, on, workers, resume, failAtStep);
+    return new SparkPretrainJob(
+        config, data, tokenizer, out, on, workers, resume, failAtStep, syncEvery, treeFrom);
   }
 
   public SparkPretrainJob withResume(boolean on) {
-    return new SparkPretrainJob(config, data, tokenizer, out, augment, workers, on, failAtStep);
+    return new SparkPretrainJob(
+        config, data, tokenizer, out, augment, workers, on, failAtStep, syncEvery, treeFrom);
   }
 
   public SparkPretrainJob withFailAtStep(long step) {
-    return new SparkPretrainJob(config, data, tokenizer, out, augment, workers, resume, step);
+    return new SparkPretrainJob(
+        config, data, tokenizer, out, augment, workers, resume, step, syncEvery, treeFrom);
+  }
+
+  /** A copy that averages parameters every {@code n} local steps (1 = exact). */
+  public SparkPretrainJob withSyncEvery(int n) {
+    return new SparkPretrainJob(
+        config, data, tokenizer, out, augment, workers, resume, failAtStep, n, treeFrom);
+  }
+
+  /** A copy that combines gradients by {@code treeAggregate} from {@code k} workers on. */
+  public SparkPretrainJob withTreeFrom(int k) {
+    return new SparkPretrainJob(
+        config, data, tokenizer, out, augment, workers, resume, failAtStep, syncEvery, k);
   }
 }

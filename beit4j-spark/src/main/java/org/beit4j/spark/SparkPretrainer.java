@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +22,7 @@ import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.pretrain.StepMetrics;
 import org.beit4j.tokenizer.VisualTokenizer;
+import org.beit4j.train.NonFiniteException;
 import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Replicas;
 import org.slf4j.Logger;
@@ -30,11 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The driver of a {@link SparkPretrainJob}: per step, the batch a one-process run would take is
- * split into {@code workers} shards (dataset indices only travel), every shard's task computes its
- * gradients on an executor under the broadcast parameters, and the driver combines the passes
- * ({@link Replicas#combine}: {@code sum_r w_r g_r / sum_r w_r}, w = masked patches), then applies
- * ONE clipped AdamW step ({@link Pretrainer#apply}). The result equals {@code bin/beit4j pretrain}
- * on the same data and config within float rounding.
+ * split into {@code workers} shards (dataset indices only travel, {@link Plan}), every shard's task
+ * computes its gradients on an executor under the broadcast parameters, and the driver combines the
+ * passes ({@link Combiner}: {@link Replicas#combine}, {@code sum_r w_r g_r / sum_r w_r}, w = masked
+ * patches), then applies ONE clipped AdamW step ({@link Pretrainer#apply}). The result equals
+ * {@code bin/beit4j pretrain} on the same data and config within float rounding. With {@code
+ * syncEvery > 1} the workers take rounds of local steps instead ({@link SyncRound}).
  *
  * <p>Checkpoints ({@code checkpoint-<step>} every {@code run.checkpointEvery} steps, the two newest
  * kept, then {@code final} and {@code backbone}) are written by the library's save methods into a
@@ -74,6 +75,15 @@ public final class SparkPretrainer {
     public long bytesPerStep(int k) {
       return 2L * 4L * parameters * k;
     }
+
+    /**
+     * As {@link #bytesPerStep(int)} with parameter averaging every {@code syncEvery} steps: per
+     * round the parameters and both AdamW moments to each worker and back, {@code 2 x 3 x 4P} bytes
+     * a worker, spread over the round's steps.
+     */
+    public long bytesPerStep(int k, int syncEvery) {
+      return syncEvery == 1 ? bytesPerStep(k) : 2L * 3L * 4L * parameters * k / syncEvery;
+    }
   }
 
   private SparkPretrainer() {}
@@ -89,18 +99,11 @@ public final class SparkPretrainer {
     Configuration conf = sc.hadoopConfiguration();
     PretrainConfig config = job.config().withRun(r -> r.withReplicas(1));
     VisualTokenizer tokenizer = Artefacts.tokenizer(HadoopDirs.local(job.tokenizer(), conf));
-    String localData =
-        SparkData.FASHION_MNIST.equals(job.data())
-            ? job.data()
-            : HadoopDirs.local(job.data(), conf).toString();
-    ImageDataset dataset = SparkData.open(localData, config.vit().channels());
+    ImageDataset dataset =
+        SparkData.open(SparkData.local(job.data(), conf), config.vit().channels());
     ImageBatchIterator plan = SparkData.batches(dataset, config, job.augment());
     int batch = config.run().batchSize();
-    int perEpoch = plan.imagesPerEpoch() / batch;
-    if (perEpoch < 1) {
-      throw new IllegalArgumentException(
-          job.data() + " has " + plan.imagesPerEpoch() + " images, fewer than a batch of " + batch);
-    }
+    Plan steps = new Plan(plan, batch, true, job.workers(), job.failAtStep());
     Path staging = tempDir();
     try {
       Pretrainer trainer = start(job, config, tokenizer, staging, conf);
@@ -118,8 +121,6 @@ public final class SparkPretrainer {
       List<StepMetrics> history = new ArrayList<>();
       List<Double> seconds = new ArrayList<>();
       List<Double> taskSeconds = new ArrayList<>();
-      int[] order = null;
-      int orderEpoch = -1;
       try (MetricsCsv csv =
               MetricsCsv.open(
                   staging.resolve("metrics.csv"), StepMetrics.HEADER, trainer.stepsDone());
@@ -127,41 +128,41 @@ public final class SparkPretrainer {
         while (trainer.stepsDone() < total) {
           long start = System.nanoTime();
           long s = trainer.stepsDone();
-          int epoch = (int) (s / perEpoch);
-          if (epoch != orderEpoch) {
-            order = plan.order(epoch);
-            orderEpoch = epoch;
-          }
-          int first = (int) (s % perEpoch) * batch;
-          List<Shard> shards = new ArrayList<>();
-          for (int[] r : Replicas.ranges(batch, job.workers())) {
-            shards.add(
-                new Shard(
-                    s,
-                    epoch,
-                    Arrays.copyOfRange(order, first + r[0], first + r[1]),
-                    r[0],
-                    job.failAtStep() == s + 1));
-          }
+          // rounds end at multiples of syncEvery, so a resumed run's rounds are the same
+          int n = (int) Math.min(job.syncEvery() - s % job.syncEvery(), total - s);
           Broadcast<ParamSnapshot> params =
               sc.broadcast(
                   new ParamSnapshot(session, s, NamedFloats.of(trainer.model().parameters())));
-          List<ShardPass> parts =
-              sc.parallelize(shards, shards.size())
-                  .map(shard -> Worker.run(spec, params.value(), shard))
-                  .collect();
+          List<StepMetrics> done;
+          double task;
+          if (job.syncEvery() == 1) {
+            Combiner.Combined c =
+                Combiner.combine(
+                    sc.parallelize(steps.shards(s), job.workers())
+                        .map(shard -> Worker.run(spec, params.value(), shard)),
+                    job.treeFrom());
+            done = List.of(trainer.apply(c.pass(), batch, start));
+            task = c.taskSeconds();
+          } else {
+            SyncRound.Result r = SyncRound.run(sc, spec, params, trainer, steps, s, n, start);
+            done = r.steps();
+            task = r.taskSeconds();
+          }
           params.destroy();
-          StepMetrics m =
-              trainer.apply(
-                  Replicas.combine(parts.stream().map(ShardPass::pass).toList()), batch, start);
-          seconds.add((System.nanoTime() - start) / 1e9);
-          taskSeconds.add(parts.stream().mapToDouble(ShardPass::seconds).max().orElse(0));
-          history.add(m);
-          csv.row(m.step(), m.values());
-          bar.metric("loss", m.loss()).metric("mimAcc", m.mimAcc()).step(batch);
+          double each = (System.nanoTime() - start) / 1e9 / done.size();
+          for (StepMetrics m : done) {
+            NonFiniteException.require(
+                "Spark pretraining", m.step(), "loss", m.loss(), "gradient norm", m.gradNorm());
+            seconds.add(each);
+            taskSeconds.add(task / done.size());
+            history.add(m);
+            csv.row(m.step(), m.values());
+            bar.metric("loss", m.loss()).metric("mimAcc", m.mimAcc()).step(batch);
+          }
           long every = config.run().checkpointEvery();
-          if (every > 0 && m.step() % every == 0 && m.step() < total) {
-            save(trainer, staging, String.format("checkpoint-%08d", m.step()), job.out(), conf);
+          long now = trainer.stepsDone();
+          if (every > 0 && now / every != s / every && now < total) {
+            save(trainer, staging, String.format("checkpoint-%08d", now), job.out(), conf);
             prune(job.out(), conf);
           }
         }

@@ -1,8 +1,6 @@
 package org.beit4j.spark;
 
 import java.io.Serializable;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -14,6 +12,7 @@ import org.beit4j.pretrain.BlockMasking;
 import org.beit4j.pretrain.PretrainConfig;
 import org.beit4j.pretrain.PretrainModel;
 import org.beit4j.tokenizer.VisualTokenizer;
+import org.beit4j.train.AdamW;
 import org.beit4j.train.Replicas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,9 +20,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * An executor's graph replica with its tokenizer and data reader: computes the gradients of one
- * shard. Replicas are cached per JVM and job ({@link #run}), one per task slot that has run a
- * shard: a task borrows an idle one or builds one, and gives it back when done.
+ * An executor's pretraining graph replica with its tokenizer and data reader: computes the
+ * gradients of one shard ({@link #run}), or takes a round of local AdamW steps on its shards of
+ * several steps ({@link #round}). Replicas are cached per JVM and job ({@link Pool}).
  */
 final class Worker {
 
@@ -37,12 +36,11 @@ final class Worker {
 
     /** Identifies the job's graphs in an executor's cache. */
     String key() {
-      return HadoopDirs.digest(config + "|" + data + "|" + tokenizer + "|" + augment);
+      return HadoopDirs.digest("mim|" + config + "|" + data + "|" + tokenizer + "|" + augment);
     }
   }
 
-  private static final Map<String, Deque<Worker>> IDLE = new HashMap<>();
-
+  private final PretrainConfig config;
   private final PretrainModel model;
   private final VisualTokenizer tokenizer;
   private final ImageBatchIterator data;
@@ -51,52 +49,49 @@ final class Worker {
   private long step = -1;
 
   private Worker(Spec spec) {
-    PretrainConfig config = RecordProperties.unflatten(PretrainConfig.class, spec.config());
+    this.config = RecordProperties.unflatten(PretrainConfig.class, spec.config());
     Configuration conf = new Configuration();
     this.model = PretrainModel.build(config, DataType.FLOAT);
     this.tokenizer = Artefacts.tokenizer(HadoopDirs.local(spec.tokenizer(), conf));
-    String local =
-        SparkData.FASHION_MNIST.equals(spec.data())
-            ? spec.data()
-            : HadoopDirs.local(spec.data(), conf).toString();
     this.data =
-        SparkData.batches(SparkData.open(local, config.vit().channels()), config, spec.augment());
+        SparkData.batches(
+            SparkData.open(SparkData.local(spec.data(), conf), config.vit().channels()),
+            config,
+            spec.augment());
     this.masking = new BlockMasking(config.masking(), config.run().seed());
   }
 
   /** Runs {@code shard} on an idle replica of the job (built if there is none). */
   static ShardPass run(Spec spec, ParamSnapshot params, Shard shard) {
-    if (shard.fail()) {
-      throw new IllegalStateException("failure injected at step " + (shard.step() + 1));
+    shard.failIfAsked();
+    return Pool.with(spec.key(), () -> new Worker(spec), w -> w.pass(params, shard));
+  }
+
+  /**
+   * {@code --sync-every}: from the broadcast parameters and optimiser moments, one AdamW step per
+   * shard (this worker's shards of consecutive steps, in order), each on the gradient of its own
+   * shard alone.
+   *
+   * @param moments the driver's {@link AdamW#state} without its step count, which is {@code
+   *     shards[0].step()}
+   */
+  static LocalRound round(Spec spec, ParamSnapshot params, NamedFloats moments, Shard[] shards) {
+    for (Shard s : shards) {
+      s.failIfAsked();
     }
-    Worker w = borrow(spec);
-    try {
-      return w.pass(params, shard);
-    } finally {
-      giveBack(spec, w);
-    }
+    return Pool.with(spec.key(), () -> new Worker(spec), w -> w.local(params, moments, shards));
   }
 
-  private static synchronized Worker borrow(Spec spec) {
-    String key = spec.key();
-    IDLE.keySet().retainAll(java.util.Set.of(key)); // graphs of an older job are dropped
-    Deque<Worker> idle = IDLE.computeIfAbsent(key, k -> new ArrayDeque<>());
-    // built under the lock: graph building is not known to be thread-safe
-    return idle.isEmpty() ? new Worker(spec) : idle.pop();
-  }
-
-  private static synchronized void giveBack(Spec spec, Worker w) {
-    IDLE.computeIfAbsent(spec.key(), k -> new ArrayDeque<>()).push(w);
-  }
-
-  /** The shard's gradients and metrics under the broadcast parameters. */
-  private ShardPass pass(ParamSnapshot params, Shard shard) {
-    long start = System.nanoTime();
+  private void load(ParamSnapshot params) {
     if (!params.sameAs(session, step)) {
       params.values().copyInto(model.parameters());
       session = params.session();
       step = params.step();
     }
+  }
+
+  /** The shard's images, codes and masks: its rows of the one-process run's batch. */
+  private PretrainModel.Batch batch(Shard shard) {
     MultiDataSet batch = data.batchOf(shard.epoch(), shard.indices());
     INDArray images = batch.getFeatures(TwoViewTransform.VIT_VIEW); // [b, C, H, W]
     INDArray tokView =
@@ -108,8 +103,46 @@ final class Worker {
         Nd4j.createFromArray(tokenizer.tokenize(tokView)).castTo(DataType.INT); // [b, N]
     INDArray mask =
         masking.batch(shard.step(), shard.offset(), b).castTo(model.dataType()); // [b, N]
-    Replicas.Pass p =
-        model.replicaPass(new PretrainModel.Batch(images.castTo(model.dataType()), mask, codes));
+    return new PretrainModel.Batch(images.castTo(model.dataType()), mask, codes);
+  }
+
+  /** The shard's gradients and metrics under the broadcast parameters. */
+  private ShardPass pass(ParamSnapshot params, Shard shard) {
+    long start = System.nanoTime();
+    load(params);
+    Replicas.Pass p = model.replicaPass(batch(shard));
     return ShardPass.of(p, (System.nanoTime() - start) / 1e9);
+  }
+
+  private LocalRound local(ParamSnapshot params, NamedFloats moments, Shard[] shards) {
+    long start = System.nanoTime();
+    load(params);
+    AdamW adam = AdamW.of(config.run().optimizer(), config.run().schedule(), AdamW::beitDecay);
+    Map<String, INDArray> state = moments.arrays();
+    state.put(LocalRound.STEP, Nd4j.scalar(shards[0].step()));
+    adam.restore(state);
+    ShardPass[] steps = new ShardPass[shards.length];
+    double[] rates = new double[shards.length];
+    double[] norms = new double[shards.length];
+    long images = 0;
+    for (int i = 0; i < shards.length; i++) {
+      Replicas.Pass p = model.replicaPass(batch(shards[i]));
+      norms[i] = adam.step(model.parameters(), p.gradients());
+      rates[i] = adam.lastLearningRate();
+      steps[i] = ShardPass.of(new Replicas.Pass(Map.of(), p.metrics(), p.weight()), 0);
+      images += shards[i].indices().length;
+    }
+    session = ""; // the parameters are this worker's own now, no snapshot's
+    step = -1;
+    Map<String, INDArray> after = adam.state();
+    after.remove(LocalRound.STEP);
+    return new LocalRound(
+        NamedFloats.of(model.parameters()),
+        NamedFloats.of(after),
+        images,
+        steps,
+        rates,
+        norms,
+        (System.nanoTime() - start) / 1e9);
   }
 }

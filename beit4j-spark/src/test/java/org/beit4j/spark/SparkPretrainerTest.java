@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import javax.imageio.ImageIO;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.beit4j.config.VitConfig;
 import org.beit4j.nn.VisionTransformer;
@@ -24,7 +20,6 @@ import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.pretrain.StepMetrics;
 import org.beit4j.tokenizer.baseline.PixelKMeansTokenizer;
 import org.beit4j.train.Schedule;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +44,7 @@ class SparkPretrainerTest {
 
   @BeforeAll
   static void setUp() throws IOException {
-    writeImages(tmp.resolve("data/train"));
+    LocalSpark.writeImages(tmp.resolve("data/train"));
     data = "file:" + tmp.resolve("data");
     Path tok = tmp.resolve("tokenizer");
     INDArray images =
@@ -59,21 +54,8 @@ class SparkPretrainerTest {
     PixelKMeansTokenizer.fit(images, 4, 8, false, 10, 3).save(tok);
     tokenizer = tok.toString();
     config = config();
-    sc =
-        new JavaSparkContext(
-            new SparkConf()
-                .setMaster("local[2]")
-                .setAppName("beit4j-spark-test")
-                .set("spark.ui.enabled", "false")
-                .set("spark.driver.host", "127.0.0.1"));
+    sc = LocalSpark.context();
     whole = SparkPretrainer.run(sc, job("whole"));
-  }
-
-  @AfterAll
-  static void tearDown() {
-    if (sc != null) {
-      sc.stop();
-    }
   }
 
   private static PretrainConfig config() {
@@ -88,26 +70,6 @@ class SparkPretrainerTest {
 
   private static SparkPretrainJob job(String out) {
     return SparkPretrainJob.of(config, data, tokenizer, "file:" + tmp.resolve(out)).withWorkers(2);
-  }
-
-  /** Two classes of 6 stripe images (horizontal, vertical) with noise, as grey PNGs. */
-  private static void writeImages(Path train) throws IOException {
-    Random r = new Random(5);
-    for (int c = 0; c < 2; c++) {
-      Path dir = Files.createDirectories(train.resolve("class" + c));
-      for (int i = 0; i < 6; i++) {
-        BufferedImage img = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        int period = 2 + i % 3;
-        for (int y = 0; y < 28; y++) {
-          for (int x = 0; x < 28; x++) {
-            boolean on = ((c == 0 ? y : x) / period) % 2 == 0;
-            int v = (on ? 200 : 50) + r.nextInt(30);
-            img.getRaster().setSample(x, y, 0, v);
-          }
-        }
-        ImageIO.write(img, "png", dir.resolve("img" + i + ".png").toFile());
-      }
-    }
   }
 
   private static Map<String, INDArray> finalParams(String out) {
@@ -178,6 +140,49 @@ class SparkPretrainerTest {
     List<String> rows = Files.readAllLines(out.resolve("metrics.csv"));
     assertEquals(1 + STEPS, rows.size(), "header and one row per step: " + rows);
     assertTrue(rows.get(STEPS).startsWith("5,"), rows.get(STEPS));
+  }
+
+  @Test
+  void averagingEveryThreeLocalStepsTrainsNearTheExactRun() throws IOException {
+    SparkPretrainer.Result sync = SparkPretrainer.run(sc, job("sync3").withSyncEvery(3));
+    assertEquals(STEPS, sync.stepsDone());
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L), sync.history().stream().map(StepMetrics::step).toList());
+    // step 1 of a round is computed at the exact run's parameters on the same shards
+    assertEquals(whole.history().get(0).loss(), sync.history().get(0).loss(), 1e-5);
+    assertEquals(whole.history().get(0).learningRate(), sync.history().get(0).learningRate(), 0);
+    // rounds end at steps 3 and 5; the checkpoint of the round that crossed step 2
+    Path out = tmp.resolve("sync3");
+    assertTrue(Files.isDirectory(out.resolve("checkpoint-00000003")), "checkpoint of step 3");
+    assertEquals(1 + STEPS, Files.readAllLines(out.resolve("metrics.csv")).size());
+    Map<String, INDArray> exact = finalParams("whole");
+    Map<String, INDArray> averaged = finalParams("sync3");
+    Map<String, INDArray> initial =
+        Pretrainer.create(config.withRun(r -> r.withReplicas(1)), load(), null)
+            .model()
+            .parameters();
+    double moved = 0; // squared l2 norms over all parameters
+    double apart = 0;
+    double apartMax = 0;
+    for (Map.Entry<String, INDArray> e : exact.entrySet()) {
+      INDArray d = e.getValue().sub(averaged.get(e.getKey()));
+      moved += Math.pow(e.getValue().sub(initial.get(e.getKey())).norm2Number().doubleValue(), 2);
+      apart += Math.pow(d.norm2Number().doubleValue(), 2);
+      apartMax = Math.max(apartMax, d.amaxNumber().doubleValue());
+    }
+    double rates = sync.history().stream().mapToDouble(StepMetrics::learningRate).sum();
+    String what = "apart " + Math.sqrt(apart) + " (max " + apartMax + "), exact run moved ";
+    what += Math.sqrt(moved) + ", sum of rates " + rates;
+    // not exact; nearer the exact run than the exact run is to its start, and no parameter
+    // further from it than two runs of AdamW steps of at most the rate each
+    assertTrue(apartMax > 1e-5, "averaging changed nothing: " + what);
+    assertTrue(apart < moved, what);
+    assertTrue(apartMax < 2 * rates, what);
+    VisionTransformer vt =
+        VisionTransformer.load(out.resolve("backbone").resolve(Pretrainer.BACKBONE_FILE));
+    String name = "vit/block1/mlp/fc2/w";
+    assertEquals(averaged.get(name), vt.sameDiff().getVariable(name).getArr(), name);
+    assertEquals(2L * 3 * 4 * sync.parameters() * 2 / 3, sync.bytesPerStep(2, 3));
   }
 
   private static PixelKMeansTokenizer load() {

@@ -1,0 +1,158 @@
+package org.beit4j.spark;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.beit4j.tokenizer.VqKdConfig;
+import org.beit4j.tokenizer.VqKdTokenizer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code bin/beit4j-spark tokenizer}: turns flags into a {@link SparkTokenizerJob} and runs it
+ * ({@link SparkTokenizer}). The flags and defaults follow {@code bin/beit4j tokenizer} for a CNN
+ * teacher.
+ */
+@Command(
+    name = "tokenizer",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "VQ-KD tokenizer training as a Spark job: the teacher's patch features and every shard's"
+          + " gradients are computed on the executors; the driver takes one AdamW step and one"
+          + " codebook update per step.",
+      "Example: bin/beit4j-spark tokenizer --teacher runs/x/teacher --data runs/photos"
+          + " --out runs/photos/spark-tokenizer (docs/scale-out.md)."
+    })
+final class SparkTokenizerCommand implements Callable<Integer> {
+
+  @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--master",
+      description = "Spark master (default: spark-submit's, else local[N] with N = --workers).")
+  String master;
+
+  @Option(
+      names = "--teacher",
+      required = true,
+      description = "A CNN teacher directory (bin/beit4j teacher), a path or Hadoop URI.")
+  String teacher;
+
+  @Option(
+      names = "--teacher-norm",
+      description = "Standardise the teacher's features per token (as bin/beit4j tokenizer).")
+  boolean teacherNorm;
+
+  @Option(
+      names = "--data",
+      defaultValue = SparkData.FASHION_MNIST,
+      description =
+          "Training images, a path or Hadoop URI: an image folder DIR[/train]/<class>/<image>, a"
+              + " folder of Fashion-MNIST IDX files, or fashion-mnist (default).")
+  String data;
+
+  @Option(
+      names = "--out",
+      defaultValue = "runs/spark-tokenizer",
+      description =
+          "Tokenizer directory to write, a path or Hadoop URI (default ${DEFAULT-VALUE}).")
+  String out;
+
+  @Option(
+      names = "--preset",
+      defaultValue = "fashion-mnist",
+      description = "Tokenizer preset: fashion-mnist, test or paper (default ${DEFAULT-VALUE}).")
+  String preset;
+
+  @Option(names = "--steps", defaultValue = "0", description = "Steps (default 0 = the preset's).")
+  int steps;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "0",
+      description = "Images per step (default 0 = the preset's).")
+  int batch;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "0",
+      description = "Peak learning rate (default 0 = the preset's).")
+  double learningRate;
+
+  @Option(
+      names = "--codebook-size",
+      defaultValue = "0",
+      description = "Number of codes (default 0 = the preset's).")
+  int codebookSize;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Seed (default 42).")
+  long seed;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "2",
+      description = "Tasks per step, each taking batch/workers images (default 2).")
+  int workers;
+
+  @Option(
+      names = "--tree-from",
+      defaultValue = "" + SparkPretrainJob.TREE_FROM,
+      description = "Combine gradients by treeAggregate from this many workers on (default 8).")
+  int treeFrom;
+
+  /** The job the flags describe; bad values are usage errors. */
+  SparkTokenizerJob job() {
+    try {
+      VqKdConfig c = VqKdConfig.PRESETS.get(preset).withRun(r -> r.withSeed(seed));
+      if (steps != 0) {
+        c = c.withRun(r -> r.withSteps(steps));
+      }
+      if (batch != 0) {
+        c = c.withRun(r -> r.withBatchSize(batch));
+      }
+      if (learningRate != 0) {
+        c = c.withLearningRate(learningRate);
+      }
+      if (codebookSize != 0) {
+        c = c.withQuantizer(c.quantizer().withCodebookSize(codebookSize));
+      }
+      // at least four rows of history, as bin/beit4j tokenizer keeps
+      int logEvery = Math.min(c.run().logEvery(), Math.max(1, c.steps() / 4));
+      c = c.withRun(r -> r.withLogEvery(logEvery));
+      return new SparkTokenizerJob(c, data, teacher, teacherNorm, out, workers, treeFrom);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    SparkTokenizerJob job = job();
+    SparkTokenizer.Result r;
+    try (JavaSparkContext sc =
+        new JavaSparkContext(SparkMain.sparkConf("beit4j-spark tokenizer", master, workers))) {
+      r = SparkTokenizer.run(sc, job);
+    }
+    List<VqKdTokenizer.StepLog> logs = r.tokenizer().history();
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(
+        Locale.ROOT,
+        "spark tokenizer: %d steps, %s; median step %.3f s (longest task %.3f s), %d values"
+            + " (%.1f MB moved per step with %d workers); saved to %s%n",
+        r.stepSeconds().length,
+        logs.isEmpty() ? "no logs" : logs.get(logs.size() - 1),
+        SparkMain.median(r.stepSeconds()),
+        SparkMain.median(r.taskSeconds()),
+        r.parameters(),
+        2.0 * 4 * r.parameters() * workers / 1e6,
+        workers,
+        out);
+    o.flush();
+    return 0;
+  }
+}
