@@ -12,6 +12,7 @@ import org.beit4j.pretrain.StepMetrics;
 import org.beit4j.train.Schedule;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -38,19 +39,7 @@ public final class SparkMain implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--master",
-      description = "Spark master (default: spark-submit's, else local[N] with N = --workers).")
-  String master;
-
-  @Option(
-      names = "--data",
-      defaultValue = SparkData.FASHION_MNIST,
-      description =
-          "Training images, a path or Hadoop URI (hdfs://, s3a://): an image folder"
-              + " DIR[/train]/<class>/<image>, a folder of Fashion-MNIST IDX files, or"
-              + " fashion-mnist (default).")
-  String data;
+  @Mixin SparkOptions cluster;
 
   @Option(
       names = "--tokenizer",
@@ -79,12 +68,6 @@ public final class SparkMain implements Callable<Integer> {
   int batch;
 
   @Option(
-      names = "--workers",
-      defaultValue = "2",
-      description = "Tasks per step, each taking batch/workers images (default 2).")
-  int workers;
-
-  @Option(
       names = "--cls-head",
       defaultValue = "true",
       arity = "1",
@@ -106,9 +89,6 @@ public final class SparkMain implements Callable<Integer> {
   @Option(names = "--augment", description = "Random resized crops and flips.")
   boolean augment;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default 42).")
-  long seed;
-
   @Option(names = "--resume", description = "Continue the newest checkpoint in --out.")
   boolean resume;
 
@@ -121,33 +101,11 @@ public final class SparkMain implements Callable<Integer> {
               + " and optimiser moments (parameter averaging: less traffic, not exact).")
   int syncEvery;
 
-  @Option(
-      names = "--tree-from",
-      defaultValue = "" + SparkPretrainJob.TREE_FROM,
-      description =
-          "Combine gradients by treeAggregate from this many workers on (default"
-              + " ${DEFAULT-VALUE}); below it they are collected on the driver.")
-  int treeFrom;
-
   /** The preset names, for the help text. */
   static final class VitNames extends java.util.ArrayList<String> {
     VitNames() {
       super(VitConfig.PRESETS.names());
     }
-  }
-
-  /**
-   * A Spark configuration named {@code app}: master {@code master} if given, else spark-submit's,
-   * else {@code local[workers]}.
-   */
-  static SparkConf sparkConf(String app, String master, int workers) {
-    SparkConf conf = new SparkConf().setAppName(app);
-    if (master != null) {
-      conf.setMaster(master);
-    } else if (!conf.contains("spark.master")) {
-      conf.setMaster("local[" + workers + "]");
-    }
-    return conf;
   }
 
   @Override
@@ -156,14 +114,14 @@ public final class SparkMain implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing required option: '--tokenizer'");
     }
-    SparkConf conf = sparkConf("beit4j-spark pretrain", master, workers);
+    SparkConf conf = cluster.sparkConf("beit4j-spark pretrain");
     int codes =
         Artefacts.tokenizer(HadoopDirs.local(tokenizer, new org.apache.hadoop.conf.Configuration()))
             .codebookSize();
     PretrainConfig config =
         PretrainConfig.of(VitConfig.PRESETS.get(vit), codes, steps, batch)
             .withClsHead(clsHead)
-            .withRun(r -> r.withCheckpointEvery(checkpointEvery).withSeed(seed));
+            .withRun(r -> r.withCheckpointEvery(checkpointEvery).withSeed(cluster.seed));
     if (learningRate > 0) {
       config =
           config.withRun(
@@ -178,7 +136,16 @@ public final class SparkMain implements Callable<Integer> {
     }
     SparkPretrainJob job =
         new SparkPretrainJob(
-            config, data, tokenizer, out, augment, workers, resume, 0, syncEvery, treeFrom);
+            config,
+            cluster.data,
+            tokenizer,
+            out,
+            augment,
+            cluster.workers,
+            resume,
+            0,
+            syncEvery,
+            cluster.treeFrom);
     SparkPretrainer.Result r;
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       r = SparkPretrainer.run(sc, job);
@@ -205,8 +172,8 @@ public final class SparkMain implements Callable<Integer> {
         median,
         task,
         r.parameters(),
-        r.bytesPerStep(workers, syncEvery) / 1e6,
-        workers,
+        r.bytesPerStep(cluster.workers, syncEvery) / 1e6,
+        cluster.workers,
         r.backbone());
     o.flush();
     return 0;

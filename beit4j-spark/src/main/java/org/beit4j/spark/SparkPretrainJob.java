@@ -48,28 +48,14 @@ public record SparkPretrainJob(
     if (config == null) {
       throw new IllegalArgumentException("config must be given");
     }
-    for (String[] f : new String[][] {{"data", data}, {"tokenizer", tokenizer}, {"out", out}}) {
-      if (f[1] == null || f[1].isBlank()) {
-        throw new IllegalArgumentException(
-            f[0] + " must name a path or URI but was '" + f[1] + "'");
-      }
-    }
-    if (workers < 1 || workers > config.run().batchSize()) {
-      throw new IllegalArgumentException(
-          "workers must be in [1, batchSize = "
-              + config.run().batchSize()
-              + "] but was "
-              + workers);
-    }
-    if (failAtStep < 0) {
-      throw new IllegalArgumentException("failAtStep must be >= 0 but was " + failAtStep);
-    }
-    if (syncEvery < 1) {
-      throw new IllegalArgumentException("syncEvery must be >= 1 but was " + syncEvery);
-    }
-    if (treeFrom < 1) {
-      throw new IllegalArgumentException("treeFrom must be >= 1 but was " + treeFrom);
-    }
+    JobChecks.paths(
+        new String[] {"data", data},
+        new String[] {"tokenizer", tokenizer},
+        new String[] {"out", out});
+    JobChecks.workers(workers, config.run().batchSize());
+    JobChecks.atLeast("failAtStep", failAtStep, 0);
+    JobChecks.atLeast("syncEvery", syncEvery, 1);
+    JobChecks.atLeast("treeFrom", treeFrom, 1);
   }
 
   /** A fresh run without augmentation on 2 workers, exact per-step combination. */

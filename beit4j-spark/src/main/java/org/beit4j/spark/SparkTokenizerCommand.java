@@ -9,6 +9,7 @@ import org.beit4j.tokenizer.VqKdConfig;
 import org.beit4j.tokenizer.VqKdTokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,10 +33,7 @@ final class SparkTokenizerCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--master",
-      description = "Spark master (default: spark-submit's, else local[N] with N = --workers).")
-  String master;
+  @Mixin SparkOptions cluster;
 
   @Option(
       names = "--teacher",
@@ -47,14 +45,6 @@ final class SparkTokenizerCommand implements Callable<Integer> {
       names = "--teacher-norm",
       description = "Standardise the teacher's features per token (as bin/beit4j tokenizer).")
   boolean teacherNorm;
-
-  @Option(
-      names = "--data",
-      defaultValue = SparkData.FASHION_MNIST,
-      description =
-          "Training images, a path or Hadoop URI: an image folder DIR[/train]/<class>/<image>, a"
-              + " folder of Fashion-MNIST IDX files, or fashion-mnist (default).")
-  String data;
 
   @Option(
       names = "--out",
@@ -90,25 +80,10 @@ final class SparkTokenizerCommand implements Callable<Integer> {
       description = "Number of codes (default 0 = the preset's).")
   int codebookSize;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed (default 42).")
-  long seed;
-
-  @Option(
-      names = "--workers",
-      defaultValue = "2",
-      description = "Tasks per step, each taking batch/workers images (default 2).")
-  int workers;
-
-  @Option(
-      names = "--tree-from",
-      defaultValue = "" + SparkPretrainJob.TREE_FROM,
-      description = "Combine gradients by treeAggregate from this many workers on (default 8).")
-  int treeFrom;
-
   /** The job the flags describe; bad values are usage errors. */
   SparkTokenizerJob job() {
     try {
-      VqKdConfig c = VqKdConfig.PRESETS.get(preset).withRun(r -> r.withSeed(seed));
+      VqKdConfig c = VqKdConfig.PRESETS.get(preset).withRun(r -> r.withSeed(cluster.seed));
       if (steps != 0) {
         c = c.withRun(r -> r.withSteps(steps));
       }
@@ -124,7 +99,8 @@ final class SparkTokenizerCommand implements Callable<Integer> {
       // at least four rows of history, as bin/beit4j tokenizer keeps
       int logEvery = Math.min(c.run().logEvery(), Math.max(1, c.steps() / 4));
       c = c.withRun(r -> r.withLogEvery(logEvery));
-      return new SparkTokenizerJob(c, data, teacher, teacherNorm, out, workers, treeFrom);
+      return new SparkTokenizerJob(
+          c, cluster.data, teacher, teacherNorm, out, cluster.workers, cluster.treeFrom);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
@@ -134,8 +110,7 @@ final class SparkTokenizerCommand implements Callable<Integer> {
   public Integer call() {
     SparkTokenizerJob job = job();
     SparkTokenizer.Result r;
-    try (JavaSparkContext sc =
-        new JavaSparkContext(SparkMain.sparkConf("beit4j-spark tokenizer", master, workers))) {
+    try (JavaSparkContext sc = new JavaSparkContext(cluster.sparkConf("beit4j-spark tokenizer"))) {
       r = SparkTokenizer.run(sc, job);
     }
     List<VqKdTokenizer.StepLog> logs = r.tokenizer().history();
@@ -149,8 +124,8 @@ final class SparkTokenizerCommand implements Callable<Integer> {
         SparkMain.median(r.stepSeconds()),
         SparkMain.median(r.taskSeconds()),
         r.parameters(),
-        2.0 * 4 * r.parameters() * workers / 1e6,
-        workers,
+        2.0 * 4 * r.parameters() * cluster.workers / 1e6,
+        cluster.workers,
         out);
     o.flush();
     return 0;

@@ -36,22 +36,10 @@ public record SparkTokenizerJob(
     if (config == null) {
       throw new IllegalArgumentException("config must be given");
     }
-    for (String[] f : new String[][] {{"data", data}, {"teacher", teacher}, {"out", out}}) {
-      if (f[1] == null || f[1].isBlank()) {
-        throw new IllegalArgumentException(
-            f[0] + " must name a path or URI but was '" + f[1] + "'");
-      }
-    }
-    if (workers < 1 || workers > config.run().batchSize()) {
-      throw new IllegalArgumentException(
-          "workers must be in [1, batchSize = "
-              + config.run().batchSize()
-              + "] but was "
-              + workers);
-    }
-    if (treeFrom < 1) {
-      throw new IllegalArgumentException("treeFrom must be >= 1 but was " + treeFrom);
-    }
+    JobChecks.paths(
+        new String[] {"data", data}, new String[] {"teacher", teacher}, new String[] {"out", out});
+    JobChecks.workers(workers, config.run().batchSize());
+    JobChecks.atLeast("treeFrom", treeFrom, 1);
   }
 
   /** A run on 2 workers, raw teacher features. */

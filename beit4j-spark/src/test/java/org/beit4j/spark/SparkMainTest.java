@@ -50,7 +50,7 @@ class SparkMainTest {
     SparkMain main = new SparkMain();
     new CommandLine(main).parseArgs("--tokenizer", "tok", "--sync-every", "4", "--tree-from", "16");
     assertEquals(4, main.syncEvery);
-    assertEquals(16, main.treeFrom);
+    assertEquals(16, main.cluster.treeFrom);
     assertEquals(2, new CommandLine(new SparkMain()).execute("--steps", "3"));
   }
 }
