@@ -144,7 +144,8 @@ public final class SparkPretrainer {
             done = List.of(trainer.apply(c.pass(), batch, start));
             task = c.taskSeconds();
           } else {
-            SyncRound.Result r = SyncRound.run(sc, spec, params, trainer, steps, s, n, start);
+            SyncRound.Result r =
+                SyncRound.run(sc, spec, params, trainer, steps, job.treeFrom(), s, n, start);
             done = r.steps();
             task = r.taskSeconds();
           }

@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.beit4j.pretrain.Pretrainer;
 import org.beit4j.pretrain.StepMetrics;
-import org.beit4j.train.Replicas;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,9 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * One round of {@code --sync-every N} (parameter averaging, local SGD with AdamW): every worker
  * starts from the driver's parameters and AdamW moments, takes {@code n} AdamW steps of its own,
  * each on its shard of the step's batch (the shard the exact mode gives it), and sends back its
- * parameters and moments; the driver takes their mean weighted by images ({@link Replicas#combine}
- * over passes that carry the states in place of gradients) and continues from it ({@link
- * Pretrainer#adopt}).
+ * parameters and moments ({@link LocalRound}); the driver takes their mean weighted by images
+ * ({@link Combiner}: collect or {@code treeAggregate}, as for gradients) and continues from it
+ * ({@link Pretrainer#adopt}).
  *
  * <p>Not exact: each local step clips and normalises a gradient of {@code batch / K} images, and
  * after the first step of a round the workers' parameters drift apart, so from step 2 of a round on
@@ -43,6 +42,7 @@ final class SyncRound {
       Broadcast<ParamSnapshot> params,
       Pretrainer trainer,
       Plan plan,
+      int treeFrom,
       long s,
       int n,
       long startNanos) {
@@ -61,42 +61,18 @@ final class SyncRound {
     Map<String, INDArray> state = new LinkedHashMap<>(trainer.optimizer().state());
     state.remove(LocalRound.STEP);
     Broadcast<NamedFloats> moments = sc.broadcast(NamedFloats.of(state));
-    List<LocalRound> rounds =
-        sc.parallelize(perWorker, perWorker.size())
-            .map(shards -> Worker.round(spec, params.value(), moments.value(), shards))
-            .collect();
+    Combiner.Combined c =
+        Combiner.combine(
+            sc.parallelize(perWorker, perWorker.size())
+                .map(shards -> Worker.round(spec, params.value(), moments.value(), shards)),
+            treeFrom);
     moments.destroy();
-    Map<String, INDArray> mean =
-        Replicas.combine(rounds.stream().map(r -> weighted(r.parameters(), r)).toList())
-            .gradients();
-    Map<String, INDArray> after =
-        new LinkedHashMap<>(
-            Replicas.combine(rounds.stream().map(r -> weighted(r.moments(), r)).toList())
-                .gradients());
+    LocalRound.Mean mean = LocalRound.decode(c.pass(), n);
+    Map<String, INDArray> after = new LinkedHashMap<>(mean.moments());
     after.put(LocalRound.STEP, Nd4j.scalar(s + n));
-    List<Pretrainer.TakenStep> taken = new ArrayList<>();
-    for (int j = 0; j < n; j++) {
-      int step = j;
-      Replicas.Pass metrics =
-          Replicas.combine(rounds.stream().map(r -> r.steps()[step].pass()).toList());
-      double norm = 0;
-      for (LocalRound r : rounds) {
-        norm += r.gradNorms()[j] * r.images() / images(rounds);
-      }
-      taken.add(
-          new Pretrainer.TakenStep(metrics.metrics(), rounds.get(0).learningRates()[j], norm));
-    }
-    long batch = images(rounds) / n;
-    List<StepMetrics> done = trainer.adopt(mean, after, taken, batch, startNanos);
-    return new Result(done, rounds.stream().mapToDouble(LocalRound::seconds).max().orElse(0));
-  }
-
-  /** A worker's arrays as a pass of weight = its images, for a weighted mean. */
-  private static Replicas.Pass weighted(NamedFloats arrays, LocalRound r) {
-    return new Replicas.Pass(arrays.arrays(), Map.of(), r.images());
-  }
-
-  private static long images(List<LocalRound> rounds) {
-    return rounds.stream().mapToLong(LocalRound::images).sum();
+    long batch = (long) c.pass().weight() / n;
+    List<StepMetrics> done =
+        trainer.adopt(mean.parameters(), after, mean.steps(), batch, startNanos);
+    return new Result(done, c.taskSeconds());
   }
 }

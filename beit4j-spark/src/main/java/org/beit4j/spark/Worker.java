@@ -1,7 +1,9 @@
 package org.beit4j.spark;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.beit4j.data.ImageBatchIterator;
@@ -75,7 +77,7 @@ final class Worker {
    * @param moments the driver's {@link AdamW#state} without its step count, which is {@code
    *     shards[0].step()}
    */
-  static LocalRound round(Spec spec, ParamSnapshot params, NamedFloats moments, Shard[] shards) {
+  static ShardPass round(Spec spec, ParamSnapshot params, NamedFloats moments, Shard[] shards) {
     for (Shard s : shards) {
       s.failIfAsked();
     }
@@ -114,14 +116,14 @@ final class Worker {
     return ShardPass.of(p, (System.nanoTime() - start) / 1e9);
   }
 
-  private LocalRound local(ParamSnapshot params, NamedFloats moments, Shard[] shards) {
+  private ShardPass local(ParamSnapshot params, NamedFloats moments, Shard[] shards) {
     long start = System.nanoTime();
     load(params);
     AdamW adam = AdamW.of(config.run().optimizer(), config.run().schedule(), AdamW::beitDecay);
     Map<String, INDArray> state = moments.arrays();
     state.put(LocalRound.STEP, Nd4j.scalar(shards[0].step()));
     adam.restore(state);
-    ShardPass[] steps = new ShardPass[shards.length];
+    List<Replicas.Pass> steps = new ArrayList<>();
     double[] rates = new double[shards.length];
     double[] norms = new double[shards.length];
     long images = 0;
@@ -129,20 +131,14 @@ final class Worker {
       Replicas.Pass p = model.replicaPass(batch(shards[i]));
       norms[i] = adam.step(model.parameters(), p.gradients());
       rates[i] = adam.lastLearningRate();
-      steps[i] = ShardPass.of(new Replicas.Pass(Map.of(), p.metrics(), p.weight()), 0);
+      steps.add(new Replicas.Pass(Map.of(), p.metrics(), p.weight()));
       images += shards[i].indices().length;
     }
     session = ""; // the parameters are this worker's own now, no snapshot's
     step = -1;
     Map<String, INDArray> after = adam.state();
     after.remove(LocalRound.STEP);
-    return new LocalRound(
-        NamedFloats.of(model.parameters()),
-        NamedFloats.of(after),
-        images,
-        steps,
-        rates,
-        norms,
-        (System.nanoTime() - start) / 1e9);
+    return LocalRound.encode(
+        model.parameters(), after, steps, rates, norms, images, (System.nanoTime() - start) / 1e9);
   }
 }

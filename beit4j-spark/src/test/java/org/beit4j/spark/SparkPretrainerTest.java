@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Spark job in {@code local[2]} against the one-process library run: 12 stripe images of 28x28
@@ -173,6 +174,7 @@ class SparkPretrainerTest {
     double rates = sync.history().stream().mapToDouble(StepMetrics::learningRate).sum();
     String what = "apart " + Math.sqrt(apart) + " (max " + apartMax + "), exact run moved ";
     what += Math.sqrt(moved) + ", sum of rates " + rates;
+    LoggerFactory.getLogger(SparkPretrainerTest.class).info("--sync-every 3 against 1: {}", what);
     // not exact; nearer the exact run than the exact run is to its start, and no parameter
     // further from it than two runs of AdamW steps of at most the rate each
     assertTrue(apartMax > 1e-5, "averaging changed nothing: " + what);
