@@ -1,5 +1,7 @@
 package org.beit4j.config;
 
+import java.util.function.Consumer;
+
 /**
  * Shape and options of a Vision Transformer (Dosovitskiy et al. 2021) as BEiT v2 uses it.
  *
@@ -161,194 +163,97 @@ public record VitConfig(
   // ---- copies ----------------------------------------------------------------------------------
 
   public VitConfig withImageSize(int v) {
-    return new VitConfig(
-        v,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.imageSize = v);
   }
 
   public VitConfig withPatchSize(int v) {
-    return new VitConfig(
-        imageSize,
-        v,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.patchSize = v);
   }
 
   public VitConfig withChannels(int v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        v,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.channels = v);
   }
 
   public VitConfig withWidth(int v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        v,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.width = v);
   }
 
   public VitConfig withDepth(int v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        v,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.depth = v);
   }
 
   public VitConfig withHeads(int v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        v,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.heads = v);
   }
 
   public VitConfig withMlpRatio(double v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        v,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.mlpRatio = v);
   }
 
   public VitConfig withQkvBias(boolean v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        v,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.qkvBias = v);
   }
 
   public VitConfig withLayerScaleInit(double v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        v,
-        absPosEmbed,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.layerScaleInit = v);
   }
 
   public VitConfig withAbsPosEmbed(boolean v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        v,
-        relPosBias,
-        dropPath);
+    return edit(d -> d.absPosEmbed = v);
   }
 
   public VitConfig withRelPosBias(boolean v) {
-    return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        v,
-        dropPath);
+    return edit(d -> d.relPosBias = v);
   }
 
   public VitConfig withDropPath(double v) {
+    return edit(d -> d.dropPath = v);
+  }
+
+  /** The fields as mutable values, so that each copy names only the field it changes. */
+  private static final class Draft {
+    int imageSize;
+    int patchSize;
+    int channels;
+    int width;
+    int depth;
+    int heads;
+    double mlpRatio;
+    boolean qkvBias;
+    double layerScaleInit;
+    boolean absPosEmbed;
+    boolean relPosBias;
+    double dropPath;
+  }
+
+  /** A copy with {@code change} applied to a draft of this config's fields (then validated). */
+  private VitConfig edit(Consumer<Draft> change) {
+    Draft d = new Draft();
+    d.imageSize = imageSize;
+    d.patchSize = patchSize;
+    d.channels = channels;
+    d.width = width;
+    d.depth = depth;
+    d.heads = heads;
+    d.mlpRatio = mlpRatio;
+    d.qkvBias = qkvBias;
+    d.layerScaleInit = layerScaleInit;
+    d.absPosEmbed = absPosEmbed;
+    d.relPosBias = relPosBias;
+    d.dropPath = dropPath;
+    change.accept(d);
     return new VitConfig(
-        imageSize,
-        patchSize,
-        channels,
-        width,
-        depth,
-        heads,
-        mlpRatio,
-        qkvBias,
-        layerScaleInit,
-        absPosEmbed,
-        relPosBias,
-        v);
+        d.imageSize,
+        d.patchSize,
+        d.channels,
+        d.width,
+        d.depth,
+        d.heads,
+        d.mlpRatio,
+        d.qkvBias,
+        d.layerScaleInit,
+        d.absPosEmbed,
+        d.relPosBias,
+        d.dropPath);
   }
 }

@@ -1,5 +1,6 @@
 package org.beit4j.eval;
 
+import java.util.function.Consumer;
 import org.beit4j.data.ChannelStats;
 import org.beit4j.nn.VisionTransformer;
 
@@ -90,181 +91,110 @@ public record FineTuneConfig(
 
   /** A copy with this many epochs. */
   public FineTuneConfig withEpochs(int e) {
-    return new FineTuneConfig(
-        e,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        layerDecay,
-        pool,
-        seed,
-        trainLimit,
-        testLimit,
-        normalization,
-        replicas);
+    return edit(d -> d.epochs = e);
   }
 
   /** A copy with this batch size. */
   public FineTuneConfig withBatchSize(int b) {
-    return new FineTuneConfig(
-        epochs,
-        b,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        layerDecay,
-        pool,
-        seed,
-        trainLimit,
-        testLimit,
-        normalization,
-        replicas);
+    return edit(d -> d.batchSize = b);
   }
 
   /** A copy with this peak rate, floor and warm-up. */
   public FineTuneConfig withLearningRate(double peak, double floor, int warmup) {
-    return new FineTuneConfig(
-        epochs,
-        batchSize,
-        peak,
-        floor,
-        warmup,
-        weightDecay,
-        layerDecay,
-        pool,
-        seed,
-        trainLimit,
-        testLimit,
-        normalization,
-        replicas);
+    return edit(
+        d -> {
+          d.learningRate = peak;
+          d.minLearningRate = floor;
+          d.warmupSteps = warmup;
+        });
   }
 
   /** A copy with this layer-wise decay (1 = off). */
-  public FineTuneConfig withLayerDecay(double d) {
-    return new FineTuneConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        d,
-        pool,
-        seed,
-        trainLimit,
-        testLimit,
-        normalization,
-        replicas);
+  public FineTuneConfig withLayerDecay(double v) {
+    return edit(d -> d.layerDecay = v);
   }
 
   /** A copy with this weight decay. */
-  public FineTuneConfig withWeightDecay(double wd) {
-    return new FineTuneConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        wd,
-        layerDecay,
-        pool,
-        seed,
-        trainLimit,
-        testLimit,
-        normalization,
-        replicas);
+  public FineTuneConfig withWeightDecay(double v) {
+    return edit(d -> d.weightDecay = v);
   }
 
   /** A copy with this pooling. */
-  public FineTuneConfig withPool(VisionTransformer.Pool p) {
-    return new FineTuneConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        layerDecay,
-        p,
-        seed,
-        trainLimit,
-        testLimit,
-        normalization,
-        replicas);
+  public FineTuneConfig withPool(VisionTransformer.Pool v) {
+    return edit(d -> d.pool = v);
   }
 
   /** A copy with this seed. */
-  public FineTuneConfig withSeed(long s) {
-    return new FineTuneConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        layerDecay,
-        pool,
-        s,
-        trainLimit,
-        testLimit,
-        normalization,
-        replicas);
+  public FineTuneConfig withSeed(long v) {
+    return edit(d -> d.seed = v);
   }
 
-  /** A copy with these subset sizes (0 = all). */
+  /** A copy with these image limits (0 = all). */
   public FineTuneConfig withLimits(int train, int test) {
-    return new FineTuneConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        layerDecay,
-        pool,
-        seed,
-        train,
-        test,
-        normalization,
-        replicas);
+    return edit(
+        d -> {
+          d.trainLimit = train;
+          d.testLimit = test;
+        });
   }
 
-  /** A copy that standardises images with {@code stats} (null: raw pixels). */
-  public FineTuneConfig withNormalization(ChannelStats stats) {
-    return new FineTuneConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        layerDecay,
-        pool,
-        seed,
-        trainLimit,
-        testLimit,
-        stats,
-        replicas);
+  /** A copy with this input normalisation (null = raw [0, 1] pixels). */
+  public FineTuneConfig withNormalization(ChannelStats v) {
+    return edit(d -> d.normalization = v);
   }
 
-  /** A copy with {@code n} graph replicas (0 = the JVM's default). */
-  public FineTuneConfig withReplicas(int n) {
+  /** A copy with this many replicas (0 = the host's default). */
+  public FineTuneConfig withReplicas(int v) {
+    return edit(d -> d.replicas = v);
+  }
+
+  /** The fields as mutable values, so that each copy names only what it changes. */
+  private static final class Draft {
+    int epochs;
+    int batchSize;
+    double learningRate;
+    double minLearningRate;
+    int warmupSteps;
+    double weightDecay;
+    double layerDecay;
+    VisionTransformer.Pool pool;
+    long seed;
+    int trainLimit;
+    int testLimit;
+    ChannelStats normalization;
+    int replicas;
+  }
+
+  /** A copy with {@code change} applied to a draft of the fields (then validated). */
+  private FineTuneConfig edit(Consumer<Draft> change) {
+    Draft d = new Draft();
+    d.epochs = epochs;
+    d.batchSize = batchSize;
+    d.learningRate = learningRate;
+    d.minLearningRate = minLearningRate;
+    d.warmupSteps = warmupSteps;
+    d.weightDecay = weightDecay;
+    d.layerDecay = layerDecay;
+    d.pool = pool;
+    d.seed = seed;
+    d.trainLimit = trainLimit;
+    d.testLimit = testLimit;
+    d.normalization = normalization;
+    d.replicas = replicas;
+    change.accept(d);
     return new FineTuneConfig(
-        epochs,
-        batchSize,
-        learningRate,
-        minLearningRate,
-        warmupSteps,
-        weightDecay,
-        layerDecay,
-        pool,
-        seed,
-        trainLimit,
-        testLimit,
-        normalization,
-        n);
+        d.epochs,
+        d.batchSize,
+        d.learningRate,
+        d.minLearningRate,
+        d.warmupSteps,
+        d.weightDecay,
+        d.layerDecay,
+        d.pool,
+        d.seed,
+        d.trainLimit,
+        d.testLimit,
+        d.normalization,
+        d.replicas);
   }
 }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.RecordComponent;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-class VitConfigTest {
+public class VitConfigTest {
 
   static void assertMessage(String expected, Executable build) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
@@ -68,6 +70,24 @@ class VitConfigTest {
     assertEquals(false, t.withQkvBias(false).qkvBias());
     assertEquals(0.1, t.withDropPath(0.1).dropPath());
     assertEquals(t.width(), t.withDepth(9).width());
+    assertOnlyChanged(t, t.withImageSize(32), "imageSize");
+    assertOnlyChanged(t, t.withWidth(64), "width");
+    assertOnlyChanged(t, t.withDropPath(0.1), "dropPath");
+    assertOnlyChanged(t, t.withAbsPosEmbed(true), "absPosEmbed");
+  }
+
+  /** Every record component but {@code field} is equal in {@code a} and {@code b}. */
+  public static void assertOnlyChanged(Record a, Record b, String field) {
+    for (RecordComponent c : a.getClass().getRecordComponents()) {
+      try {
+        Object x = c.getAccessor().invoke(a);
+        Object y = c.getAccessor().invoke(b);
+        assertEquals(
+            !c.getName().equals(field), Objects.equals(x, y), c.getName() + ": " + x + " vs " + y);
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(e);
+      }
+    }
   }
 
   @Test

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.beit4j.config.VitConfig;
+import org.beit4j.config.VitConfigTest;
 import org.beit4j.data.SyntheticImages;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.nn.VisionTransformer.Pool;
@@ -27,6 +29,20 @@ class FineTuneTest {
           .withBatchSize(64)
           .withLearningRate(1e-2, 1e-4, 2)
           .withLayerDecay(0.75);
+
+  @Test
+  void copiesChangeOnlyTheirFields() {
+    FineTuneConfig d = FineTuneConfig.defaults();
+    VitConfigTest.assertOnlyChanged(d, d.withEpochs(4), "epochs");
+    VitConfigTest.assertOnlyChanged(d, d.withReplicas(2), "replicas");
+    VitConfigTest.assertOnlyChanged(d, d.withPool(VisionTransformer.Pool.CLS), "pool");
+    FineTuneConfig lr = d.withLearningRate(1e-2, 1e-4, 7);
+    assertEquals(
+        List.of(1e-2, 1e-4, 7), List.of(lr.learningRate(), lr.minLearningRate(), lr.warmupSteps()));
+    assertEquals(
+        d.withSeed(5).withLimits(3, 4),
+        lr.withLearningRate(1e-3, 1e-6, 50).withSeed(5).withLimits(3, 4));
+  }
 
   @Test
   void trainingRaisesAccuracyAboveTheFirstStep() {
