@@ -107,6 +107,37 @@ public record DemoBudget(
         0);
   }
 
+  /**
+   * This budget at a notebook's size, named {@code <name>-<steps>x<images>}: the VQ-KD tokenizer
+   * and both pretraining runs take {@code steps} steps (no periodic checkpoints); the teacher
+   * trains on at most {@code images} images for as many epochs as give it this budget's number of
+   * training images, at most 10; the probe scores {@code min(probeTrain, images)} training and
+   * {@code min(probeTest, max(100, images / 3))} test images; no fine-tuning column.
+   *
+   * @throws IllegalArgumentException if {@code steps} or {@code images} is below 1
+   */
+  public DemoBudget scaledTo(int steps, int images) {
+    if (steps < 1 || images < 1) {
+      throw new IllegalArgumentException(
+          "steps and images must be >= 1, got steps=" + steps + ", images=" + images);
+    }
+    CnnTeacherConfig t = teacher;
+    if (t.trainLimit() == 0 || t.trainLimit() > images) {
+      int seen = t.epochs() * (t.trainLimit() == 0 ? images : t.trainLimit());
+      int epochs = Math.max(1, Math.min(10, (seen + images - 1) / images));
+      t = t.withTrainLimit(images).withEpochs(epochs);
+    }
+    return new DemoBudget(
+        name + "-" + steps + "x" + images,
+        t,
+        tokenizer.withRun(r -> r.withSteps(steps)),
+        vit,
+        pretrain.withSteps(steps).withCheckpointEvery(0),
+        Math.min(probeTrain, images),
+        Math.min(probeTest, Math.max(100, images / 3)),
+        0);
+  }
+
   /** VQ-KD into 64 codes at lr 3e-3 for {@code steps} steps. */
   private static VqKdConfig tokenizer(int steps) {
     VqKdConfig c = VqKdConfig.fashionMnist().withLearningRate(3e-3);

@@ -135,14 +135,9 @@ public final class DemoStage {
     }
     double teacherAcc = Artefacts.cnnTeacher(teacherDir).testAccuracy();
 
-    String note =
-        String.format(
-            Locale.ROOT,
-            "built-in CNN trained on the labels (%.1f%% test accuracy), a stand-in for CLIP",
-            100 * teacherAcc);
     ProbeStage.Options probe =
         new ProbeStage.Options(
-            ProbeStage.demoSources(run, note),
+            ProbeStage.demoSources(new RunLayout(run)),
             DataSource.FASHION_MNIST,
             FrozenEvalConfig.defaults()
                 .withLimits(b.probeTrain(), b.probeTest())
@@ -174,6 +169,28 @@ public final class DemoStage {
       Map<String, Double> times,
       Path teacherDir,
       Runnable sideCheck) {
+    teacherAndTokenizer(b, seed, run, times, teacherDir, sideCheck);
+    Path tokDir = new RunLayout(run).tokenizer();
+    pretrain(4, RunLayout.PRETRAIN, tokDir, b, seed, run, times);
+  }
+
+  /**
+   * Stages 1 and 2 alone (teacher, VQ-KD tokenizer) into {@code o.out()}, keeping what is there:
+   * what MIM against the demo's tokens needs. {@link #run} with resume completes the folder.
+   */
+  static void runTokenizer(Options o) {
+    OutputDir.check(o.out(), 64L << 20, "the demo run");
+    Path teacherDir = new RunLayout(o.out()).teacher();
+    teacherAndTokenizer(o.budget(), o.seed(), o.out(), readTimes(o.out()), teacherDir, () -> {});
+  }
+
+  private static void teacherAndTokenizer(
+      DemoBudget b,
+      long seed,
+      Path run,
+      Map<String, Double> times,
+      Path teacherDir,
+      Runnable sideCheck) {
     stage(
         1,
         "teacher",
@@ -195,7 +212,6 @@ public final class DemoStage {
                         TeacherSource.cnn(teacherDir), tokenizer(b, seed), tokDir)
                     .withEvalImages(b.probeTest())));
     sideCheck.run();
-    pretrain(4, RunLayout.PRETRAIN, tokDir, b, seed, run, times);
   }
 
   /** Stages 3 and 5: pixel k-means tokenizer, MIM against its tokens. */

@@ -193,7 +193,7 @@ public final class ProbeStage {
       table = table.with(r);
       if (o.fineTune() != null && (s.kind() == Kind.RANDOM || s.kind() == Kind.BACKBONE)) {
         FineTuneResult ft =
-            FineTune.of(vit(s, o.pool()), data.train().numClasses(), o.fineTune())
+            FineTune.of(vit(s), data.train().numClasses(), o.fineTune())
                 .run(data.train(), data.test());
         table = table.withFinetune(s.name(), ft.top1());
       }
@@ -277,18 +277,18 @@ public final class ProbeStage {
     }
   }
 
-  /** The features a source stands for. */
-  static FeatureSource featureSource(Source s, VisionTransformer.Pool pool) {
+  /** The features a source stands for, its ViT (if any) pooled by {@code pool}. */
+  public static FeatureSource featureSource(Source s, VisionTransformer.Pool pool) {
     return switch (s.kind()) {
       case PIXELS -> new FeatureSource(s.name(), describe(s), FeatureSource.pixels().extractor());
       case TEACHER -> FeatureSource.teacher(s.name(), describe(s), Artefacts.cnnTeacher(s.path()));
-      case RANDOM, BACKBONE -> FeatureSource.vit(s.name(), describe(s), vit(s, pool), pool, null);
+      case RANDOM, BACKBONE -> FeatureSource.vit(s.name(), describe(s), vit(s), pool, null);
       case TOKENS -> FeatureSource.tokens(s.name(), describe(s), Artefacts.tokenizer(s.path()));
     };
   }
 
   /** The ViT of a RANDOM or BACKBONE source (a random one has the backbone's shape, seed 1). */
-  static VisionTransformer vit(Source s, VisionTransformer.Pool pool) {
+  public static VisionTransformer vit(Source s) {
     VisionTransformer loaded = VisionTransformer.load(backboneFile(s));
     return s.kind() == Kind.RANDOM ? VisionTransformer.build(loaded.config(), 1) : loaded;
   }
@@ -321,10 +321,20 @@ public final class ProbeStage {
   }
 
   /**
-   * Rows for a demo run directory, in the order of issue 6's table, then the bags of words of the
-   * two tokenizers: how much class information each MIM target carries.
+   * Rows for a demo run, in the order of issue 6's table ((a) pixels .. (e) pixel tokens), then the
+   * bags of words of the two tokenizers ((f), (g)): how much class information each MIM target
+   * carries. The teacher's row names its test accuracy.
    */
-  static List<Source> demoSources(Path run, String teacherNote) {
+  public static List<Source> demoSources(RunLayout run) {
+    String note =
+        String.format(
+            Locale.ROOT,
+            "built-in CNN trained on the labels (%.1f%% test accuracy), a stand-in for CLIP",
+            100 * Artefacts.cnnTeacher(run.teacher()).testAccuracy());
+    return demoSources(run.root(), note);
+  }
+
+  private static List<Source> demoSources(Path run, String teacherNote) {
     Path backbone = RunLayout.backbone(new RunLayout(run).pretrain());
     List<Source> s = new ArrayList<>();
     s.add(new Source("(a) pixels", Kind.PIXELS, null, "raw pixels, flattened (784)"));

@@ -21,7 +21,7 @@ class DemoRunsTest {
   @TempDir Path runs;
 
   /** The files {@link DemoRuns#missing} looks for, except those named in {@code skip}. */
-  private static RunLayout fakeRun(Path dir, String... skip) throws IOException {
+  static RunLayout fakeRun(Path dir, String... skip) throws IOException {
     RunLayout run = new RunLayout(dir);
     List<String> left = List.of(skip);
     for (Path d : List.of(run.teacher(), run.tokenizer(), run.pixelTokenizer())) {

@@ -1,0 +1,45 @@
+package org.beit4j.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+class DemoBudgetTest {
+
+  @Test
+  void scaledToSetsStepsImagesAndTheTeachersEpochs() {
+    DemoBudget quick = DemoBudget.quick();
+    DemoBudget b = quick.scaledTo(250, 5000);
+    assertEquals("quick-250x5000", b.name());
+    assertEquals(250, b.tokenizer().run().steps());
+    assertEquals(250, b.pretrain().steps());
+    assertEquals(0, b.pretrain().checkpointEvery());
+    assertEquals(
+        quick.pretrain().schedule().learningRate(), b.pretrain().schedule().learningRate());
+    assertEquals(quick.vit(), b.vit());
+    assertEquals(quick.codebookSize(), b.codebookSize());
+    // the quick teacher sees 30,000 images once: here 5,000 images six times
+    assertEquals(5000, b.teacher().trainLimit());
+    assertEquals(6, b.teacher().epochs());
+    assertEquals(5000, b.probeTrain());
+    assertEquals(1000, b.probeTest());
+    assertEquals(0, b.fineTuneEpochs());
+  }
+
+  @Test
+  void smallSizesCapTheTeacherAtTenEpochsAndTheTestSplitAtAHundred() {
+    DemoBudget ci = DemoBudget.quick().scaledTo(20, 300);
+    assertEquals(300, ci.teacher().trainLimit());
+    assertEquals(10, ci.teacher().epochs());
+    assertEquals(300, ci.probeTrain());
+    assertEquals(100, ci.probeTest());
+    assertEquals(20, ci.pretrain().schedule().totalSteps());
+    // more images than the budget's teacher takes: the teacher stays as it is
+    DemoBudget big = DemoBudget.quick().scaledTo(900, 60_000);
+    assertEquals(DemoBudget.quick().teacher(), big.teacher());
+    assertEquals(5_000, big.probeTrain());
+    assertThrows(IllegalArgumentException.class, () -> DemoBudget.quick().scaledTo(0, 300));
+    assertThrows(IllegalArgumentException.class, () -> DemoBudget.quick().scaledTo(20, 0));
+  }
+}
