@@ -116,16 +116,21 @@ public record ResultsTable(List<Row> rows) {
    * @throws IllegalArgumentException if there is no such row
    */
   public ResultsTable withFinetune(String name, double top1) {
-    List<Row> out = new ArrayList<>();
-    boolean found = false;
-    for (Row r : rows) {
-      found |= r.name().equals(name);
-      out.add(r.name().equals(name) ? r.withFinetune(top1) : r);
-    }
-    if (!found) {
-      throw new IllegalArgumentException("no row named " + name + " in " + names());
-    }
-    return new ResultsTable(out);
+    row(name); // refuses a name not in the table
+    return new ResultsTable(
+        rows.stream().map(r -> r.name().equals(name) ? r.withFinetune(top1) : r).toList());
+  }
+
+  /**
+   * The row called {@code name}.
+   *
+   * @throws IllegalArgumentException if there is none, listing the names there are
+   */
+  public Row row(String name) {
+    return rows.stream()
+        .filter(r -> r.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no row named " + name + " in " + names()));
   }
 
   private List<String> names() {

@@ -83,10 +83,10 @@ public record Verdict(String claim, Outcome outcome, String reason) {
     Map<String, Double> linear = new TreeMap<>();
     Map<String, Double> knn = new TreeMap<>();
     for (String o : others) {
-      linear.put(o, find(table, o).linearTop1());
-      knn.put(o, find(table, o).knnTop1());
+      linear.put(o, table.row(o).linearTop1());
+      knn.put(o, table.row(o).knnTop1());
     }
-    ResultsTable.Row r = find(table, row);
+    ResultsTable.Row r = table.row(row);
     return all(
         row + " above " + names(linear) + " on both probes",
         above(row + " linear", r.linearTop1(), prefixed(linear, " linear")),
@@ -97,9 +97,9 @@ public record Verdict(String claim, Outcome outcome, String reason) {
   public static Verdict fineTunedAbove(ResultsTable table, String row, List<String> others) {
     Map<String, Double> ft = new TreeMap<>();
     for (String o : others) {
-      ft.put(o + " fine-tuned", find(table, o).finetuneTop1());
+      ft.put(o + " fine-tuned", table.row(o).finetuneTop1());
     }
-    return above(row + " fine-tuned", find(table, row).finetuneTop1(), ft);
+    return above(row + " fine-tuned", table.row(row).finetuneTop1(), ft);
   }
 
   /**
@@ -213,18 +213,5 @@ public record Verdict(String claim, Outcome outcome, String reason) {
     Map<String, Double> out = new TreeMap<>();
     m.forEach((k, v) -> out.put(k + suffix, v));
     return out;
-  }
-
-  private static ResultsTable.Row find(ResultsTable t, String name) {
-    return t.rows().stream()
-        .filter(r -> r.name().equals(name))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "no row '"
-                        + name
-                        + "' in the table: "
-                        + t.rows().stream().map(ResultsTable.Row::name).toList()));
   }
 }

@@ -58,6 +58,18 @@ class ResultsTableTest {
   }
 
   @Test
+  void rowFindsByNameAndFineTuningChangesOnlyThatRow() {
+    ResultsTable t = sample();
+    assertEquals(0.9, t.row("beit-v2").finetuneTop1());
+    assertEquals(0.6666, t.row("beit-v2").knnTop1());
+    assertEquals(0.31, t.row("random").linearTop1());
+    assertEquals(0.0005, t.row("random").finetuneTop1());
+    assertTrue(Double.isNaN(t.row("pixels").finetuneTop1()));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.row("nope"));
+    assertEquals("no row named nope in [pixels, beit-v2, random]", e.getMessage());
+  }
+
+  @Test
   void badInputGivesClearMessages() throws Exception {
     IllegalArgumentException e =
         assertThrows(
