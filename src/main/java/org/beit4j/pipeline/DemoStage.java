@@ -122,7 +122,8 @@ public final class DemoStage {
     // between the teacher chain's stages: stop early if the baseline already failed
     Runnable sideCheck = () -> failFast(sideRun);
     try {
-      teacherChain(b, o.seed(), run, times, teacherDir, sideCheck);
+      teacherAndTokenizer(b, o.seed(), run, times, teacherDir, sideCheck); // stages 1, 2
+      pretrain(4, RunLayout.PRETRAIN, new RunLayout(run).tokenizer(), b, o.seed(), run, times);
       if (sideRun == null) {
         baseline.run();
       } else {
@@ -161,19 +162,6 @@ public final class DemoStage {
     return new Result(run, table, report[0].markdown(), times, teacherAcc);
   }
 
-  /** Stages 1, 2 and 4: teacher, VQ-KD tokenizer, MIM against its tokens. */
-  private static void teacherChain(
-      DemoBudget b,
-      long seed,
-      Path run,
-      Map<String, Double> times,
-      Path teacherDir,
-      Runnable sideCheck) {
-    teacherAndTokenizer(b, seed, run, times, teacherDir, sideCheck);
-    Path tokDir = new RunLayout(run).tokenizer();
-    pretrain(4, RunLayout.PRETRAIN, tokDir, b, seed, run, times);
-  }
-
   /**
    * Stages 1 and 2 alone (teacher, VQ-KD tokenizer) into {@code o.out()}, keeping what is there:
    * what MIM against the demo's tokens needs. {@link #run} with resume completes the folder.
@@ -184,6 +172,7 @@ public final class DemoStage {
     teacherAndTokenizer(o.budget(), o.seed(), o.out(), readTimes(o.out()), teacherDir, () -> {});
   }
 
+  /** Stages 1 and 2: teacher, VQ-KD tokenizer. */
   private static void teacherAndTokenizer(
       DemoBudget b,
       long seed,
