@@ -17,6 +17,8 @@ import org.beit4j.train.RunConfig;
  *     baseline takes its patch size and codebook size
  * @param vit the backbone of both pretraining runs
  * @param pretrain the run of each of the two pretraining runs (steps, batch, schedule, checkpoints)
+ * @param clsHeadLayer the block the [CLS] branch reads in both pretraining runs (0 = the paper's
+ *     {@code round(3/4 L)})
  * @param probeTrain labelled training images of the linear probe and k-NN
  * @param probeTest held-out images they are scored on
  * @param fineTuneEpochs fine-tuning epochs of the ViT rows (0 = no fine-tuning column)
@@ -27,6 +29,7 @@ public record DemoBudget(
     VqKdConfig tokenizer,
     VitConfig vit,
     RunConfig pretrain,
+    int clsHeadLayer,
     int probeTrain,
     int probeTest,
     int fineTuneEpochs) {
@@ -46,12 +49,29 @@ public record DemoBudget(
     Checks.notNull("tokenizer", tokenizer);
     Checks.notNull("vit", vit);
     Checks.notNull("pretrain", pretrain);
+    if (clsHeadLayer < 0 || clsHeadLayer >= vit.depth()) {
+      throw new IllegalArgumentException(
+          "budget "
+              + name
+              + ": clsHeadLayer must be in [0, "
+              + vit.depth()
+              + ") (0 = the paper's choice), got "
+              + clsHeadLayer);
+    }
     if (probeTrain < 1) {
       throw new IllegalArgumentException("budget " + name + ": probeTrain must be >= 1");
     }
     Checks.nonNegative("probeTest", probeTest);
     Checks.nonNegative("fineTuneEpochs", fineTuneEpochs);
   }
+
+  /**
+   * The [CLS] branch of the 4-block demo backbone reads block 1: 1 + 2 branch blocks = 3 < 4, so
+   * the branch is shallower than the backbone as in the paper (9 + 2 < 12) and the last layer's
+   * [CLS] must carry what block 1's patches lack. The paper's rule {@code round(3/4 L)} = 3 gives a
+   * branch as deep as the backbone (issue #17); measured in docs/demo-experiments.md section 7.
+   */
+  static final int SHALLOW_BRANCH = 1;
 
   /** Codes of both tokenizers. */
   public int codebookSize() {
@@ -72,6 +92,7 @@ public record DemoBudget(
         tokenizer(1_000),
         backbone(),
         pretrainRun(900, 100),
+        SHALLOW_BRANCH,
         5_000,
         1_000,
         0);
@@ -89,6 +110,7 @@ public record DemoBudget(
         tokenizer(3_000),
         backbone(),
         pretrainRun(4_000, 250),
+        SHALLOW_BRANCH,
         60_000,
         10_000,
         1);
@@ -102,6 +124,7 @@ public record DemoBudget(
         VqKdConfig.test().withRun(r -> r.withSteps(6)),
         VitConfig.test(),
         PretrainConfig.defaultRun(3, 16),
+        0,
         300,
         100,
         0);
@@ -133,6 +156,7 @@ public record DemoBudget(
         tokenizer.withRun(r -> r.withSteps(steps)),
         vit,
         pretrain.withSteps(steps).withCheckpointEvery(0),
+        clsHeadLayer,
         Math.min(probeTrain, images),
         Math.min(probeTest, Math.max(100, images / 3)),
         0);

@@ -240,6 +240,7 @@ public final class DemoStage {
             PretrainStage.run(
                 PretrainStage.Options.of(tokDir, b.vit(), 1, 1, dir)
                     .withRun(r -> b.pretrain().withSeed(seed))
+                    .withClsHeadLayer(b.clsHeadLayer())
                     .withResume(RunLayout.latestCheckpoint(dir).isPresent())));
   }
 

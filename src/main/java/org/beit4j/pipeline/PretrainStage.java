@@ -95,6 +95,11 @@ public final class PretrainStage {
       return new Options(tokenizer, vit, v, clsHeadLayer, run, data, augment, out, resume);
     }
 
+    /** A copy whose [CLS] branch reads block {@code v} (0 = the paper's {@code round(3/4 L)}). */
+    public Options withClsHeadLayer(int v) {
+      return new Options(tokenizer, vit, clsHead, v, run, data, augment, out, resume);
+    }
+
     /** A copy that continues the run in {@code out} if it has a checkpoint. */
     public Options withResume(boolean v) {
       return new Options(tokenizer, vit, clsHead, clsHeadLayer, run, data, augment, out, v);

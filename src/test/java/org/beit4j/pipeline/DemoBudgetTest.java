@@ -3,6 +3,9 @@ package org.beit4j.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.Optional;
+import org.beit4j.pretrain.PretrainConfig;
 import org.junit.jupiter.api.Test;
 
 class DemoBudgetTest {
@@ -41,5 +44,25 @@ class DemoBudgetTest {
     assertEquals(5_000, big.probeTrain());
     assertThrows(IllegalArgumentException.class, () -> DemoBudget.quick().scaledTo(0, 300));
     assertThrows(IllegalArgumentException.class, () -> DemoBudget.quick().scaledTo(20, 0));
+  }
+
+  @Test
+  void demoPresetsKeepTheClsBranchShallowerThanTheBackbone() {
+    for (DemoBudget b : List.of(DemoBudget.quick(), DemoBudget.full())) {
+      PretrainConfig c =
+          PretrainConfig.of(b.vit(), b.codebookSize(), 10, 8).withClsHeadLayer(b.clsHeadLayer());
+      assertEquals(1, c.clsHeadLayer(), b.name());
+      assertEquals(Optional.empty(), c.clsHeadWarning(), b.name());
+      assertEquals(b.clsHeadLayer(), b.scaledTo(20, 300).clsHeadLayer());
+    }
+    DemoBudget q = DemoBudget.quick();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new DemoBudget(
+                    "x", q.teacher(), q.tokenizer(), q.vit(), q.pretrain(), 4, 10, 10, 0));
+    assertEquals(
+        "budget x: clsHeadLayer must be in [0, 4) (0 = the paper's choice), got 4", e.getMessage());
   }
 }
