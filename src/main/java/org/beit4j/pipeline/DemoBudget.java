@@ -15,6 +15,8 @@ import org.beit4j.train.RunConfig;
  * @param teacher the CNN teacher (network, epochs, training images)
  * @param tokenizer the VQ-KD tokenizer (its teacher width is the teacher's); the pixel k-means
  *     baseline takes its patch size and codebook size
+ * @param teacherNorm whether VQ-KD learns the teacher's features standardised per token ({@link
+ *     org.beit4j.teacher.LayerNormTeacher}, like CLIP's LayerNorm'd targets)
  * @param vit the backbone of both pretraining runs
  * @param pretrain the run of each of the two pretraining runs (steps, batch, schedule, checkpoints)
  * @param clsHeadLayer the block the [CLS] branch reads in both pretraining runs (0 = the paper's
@@ -27,6 +29,7 @@ public record DemoBudget(
     String name,
     CnnTeacherConfig teacher,
     VqKdConfig tokenizer,
+    boolean teacherNorm,
     VitConfig vit,
     RunConfig pretrain,
     int clsHeadLayer,
@@ -90,6 +93,7 @@ public record DemoBudget(
         "quick",
         CnnTeacherConfig.fashionMnist().withEpochs(1).withTrainLimit(30_000),
         tokenizer(1_000),
+        true,
         backbone(),
         pretrainRun(900, 100),
         SHALLOW_BRANCH,
@@ -108,6 +112,7 @@ public record DemoBudget(
         "full",
         CnnTeacherConfig.fashionMnist(),
         tokenizer(3_000),
+        true,
         backbone(),
         pretrainRun(4_000, 250),
         SHALLOW_BRANCH,
@@ -122,6 +127,7 @@ public record DemoBudget(
         "test",
         CnnTeacherConfig.test().withEpochs(1).withTrainLimit(256),
         VqKdConfig.test().withRun(r -> r.withSteps(6)),
+        true,
         VitConfig.test(),
         PretrainConfig.defaultRun(3, 16),
         0,
@@ -154,6 +160,7 @@ public record DemoBudget(
         name + "-" + steps + "x" + images,
         t,
         tokenizer.withRun(r -> r.withSteps(steps)),
+        teacherNorm,
         vit,
         pretrain.withSteps(steps).withCheckpointEvery(0),
         clsHeadLayer,

@@ -198,7 +198,9 @@ public final class DemoStage {
         () ->
             TokenizerStage.run(
                 TokenizerStage.Options.vqkd(
-                        TeacherSource.cnn(teacherDir), tokenizer(b, seed), tokDir)
+                        TeacherSource.cnn(teacherDir).withLayerNorm(b.teacherNorm()),
+                        tokenizer(b, seed),
+                        tokDir)
                     .withEvalImages(b.probeTest())));
     sideCheck.run();
   }

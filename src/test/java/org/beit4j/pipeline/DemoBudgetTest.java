@@ -2,6 +2,7 @@ package org.beit4j.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Optional;
@@ -54,6 +55,7 @@ class DemoBudgetTest {
       assertEquals(1, c.clsHeadLayer(), b.name());
       assertEquals(Optional.empty(), c.clsHeadWarning(), b.name());
       assertEquals(b.clsHeadLayer(), b.scaledTo(20, 300).clsHeadLayer());
+      assertTrue(b.teacherNorm() && b.scaledTo(20, 300).teacherNorm(), b.name());
     }
     DemoBudget q = DemoBudget.quick();
     IllegalArgumentException e =
@@ -61,7 +63,7 @@ class DemoBudgetTest {
             IllegalArgumentException.class,
             () ->
                 new DemoBudget(
-                    "x", q.teacher(), q.tokenizer(), q.vit(), q.pretrain(), 4, 10, 10, 0));
+                    "x", q.teacher(), q.tokenizer(), true, q.vit(), q.pretrain(), 4, 10, 10, 0));
     assertEquals(
         "budget x: clsHeadLayer must be in [0, 4) (0 = the paper's choice), got 4", e.getMessage());
   }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.beit4j.eval.ResultsTable;
 import org.beit4j.io.AtomicFiles;
+import org.beit4j.io.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ class DemoStageTest {
             DemoStage.TIMES_FILE)) {
       assertTrue(Files.isRegularFile(run.resolve(f)), "missing " + f);
     }
+    String taught = Provenance.load(run.resolve("tokenizer")).extra().get("teacher");
+    assertTrue(taught.startsWith("layernorm:cnn-teacher:"), taught); // the budget's teacherNorm
     ResultsTable table = ResultsTable.load(run.resolve("eval/results.csv"));
     assertEquals(
         List.of(
