@@ -15,14 +15,10 @@ import org.beit4j.config.VitConfig;
 import org.beit4j.data.InputContract;
 import org.beit4j.data.TwoViewTransform;
 import org.beit4j.io.AtomicFiles;
-import org.beit4j.io.MetricsCsv;
 import org.beit4j.io.Provenance;
-import org.beit4j.io.RunLayout;
 import org.beit4j.nn.VisionTransformer;
 import org.beit4j.tokenizer.VisualTokenizer;
 import org.beit4j.train.AdamW;
-import org.beit4j.train.NonFiniteException;
-import org.beit4j.train.ProgressBar;
 import org.beit4j.train.Replicas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,7 +46,6 @@ public final class Pretrainer {
   }
 
   private static final Logger log = LoggerFactory.getLogger(Pretrainer.class);
-  private static final int KEEP_CHECKPOINTS = 2;
 
   private final PretrainConfig config;
   private final Replicas<PretrainModel> replicas;
@@ -321,78 +316,7 @@ public final class Pretrainer {
    *     steps, so the files written so far stay whole
    */
   public List<StepMetrics> train(MultiDataSetIterator data, long untilStep) {
-    long until = Math.min(untilStep, config.totalSteps());
-    if (until <= step) {
-      return List.of();
-    }
-    data.reset();
-    for (long i = 0; i < step; i++) {
-      nextBatch(data);
-    }
-    List<StepMetrics> done = new ArrayList<>();
-    MetricsCsv csv =
-        runDir == null
-            ? null
-            : MetricsCsv.open(RunLayout.metrics(runDir), StepMetrics.HEADER, step);
-    String label = runDir == null ? "pretrain" : String.valueOf(runDir.getFileName());
-    try (ProgressBar bar = new ProgressBar(label, until - step, "img")) {
-      while (step < until) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw new CancellationException(
-              "pretraining interrupted after step " + step + "; its newest checkpoint is kept");
-        }
-        MultiDataSet batch = nextBatch(data);
-        StepMetrics m = step(batch);
-        NonFiniteException.require(
-            "pretraining", m.step(), "loss", m.loss(), "gradient norm", m.gradNorm());
-        done.add(m);
-        if (csv != null) {
-          csv.row(m.step(), m.values());
-        }
-        bar.metric("loss", m.loss()).metric("mimAcc", m.mimAcc());
-        if (config.clsHead()) {
-          bar.metric("clsAcc", m.clsAcc());
-        }
-        bar.step(batch.getFeatures(0).size(0));
-        if (runDir != null
-            && config.run().checkpointEvery() > 0
-            && step % config.run().checkpointEvery() == 0
-            && step < config.totalSteps()) {
-          checkpoint(RunLayout.checkpoint(runDir, step));
-          prune();
-        }
-      }
-    } finally {
-      if (csv != null) {
-        csv.close();
-      }
-    }
-    if (runDir != null && step == config.totalSteps()) {
-      checkpoint(RunLayout.finalCheckpoint(runDir));
-      exportBackbone(RunLayout.backbone(runDir));
-    }
-    return done;
-  }
-
-  private static MultiDataSet nextBatch(MultiDataSetIterator data) {
-    if (!data.hasNext()) {
-      data.reset();
-      if (!data.hasNext()) {
-        throw new IllegalArgumentException("the data iterator is empty");
-      }
-    }
-    return data.next();
-  }
-
-  private void prune() {
-    try {
-      List<Path> old = RunLayout.checkpoints(runDir);
-      for (int i = 0; i < old.size() - KEEP_CHECKPOINTS; i++) {
-        AtomicFiles.deleteRecursively(old.get(i));
-      }
-    } catch (IOException | UncheckedIOException e) {
-      log.warn("could not prune old checkpoints in {}: {}", runDir, e.toString());
-    }
+    return PretrainLoop.run(this, data, untilStep);
   }
 
   /** Writes a checkpoint of the current state to {@code dir} (atomically). */
@@ -460,6 +384,11 @@ public final class Pretrainer {
 
   public BlockMasking masking() {
     return masking;
+  }
+
+  /** The run directory, or null for a run that writes nothing. */
+  Path runDir() {
+    return runDir;
   }
 
   public PretrainConfig config() {
