@@ -312,57 +312,8 @@ public final class VisionTransformer {
 
   private static VisionTransformer read(Path path) throws IOException {
     SameDiff sd = SameDiff.load(path.toFile(), true);
-    Stored c = stored(sd, path);
+    Stored c = StoredConfig.read(sd, path);
     return new VisionTransformer(sd, c.vit(), c.numClasses(), c.pool());
-  }
-
-  private static Stored stored(SameDiff sd, Path path) throws IOException {
-    if (sd.hasVariable(CONFIG)) {
-      int[] codes = sd.getVariable(CONFIG).getArr().toIntVector();
-      byte[] bytes = new byte[codes.length];
-      for (int i = 0; i < codes.length; i++) {
-        bytes[i] = (byte) codes[i];
-      }
-      Map<String, String> keys = RecordProperties.parse(new String(bytes, StandardCharsets.UTF_8));
-      return RecordProperties.read(
-          Stored.class, keys, RecordProperties.Legacy.NONE, path + " " + CONFIG);
-    }
-    if (sd.hasVariable(LEGACY_META)) {
-      return legacy(sd.getVariable(LEGACY_META).getArr().toDoubleVector(), path);
-    }
-    throw new IOException(path + " is not a beit4j VisionTransformer (no " + CONFIG + ")");
-  }
-
-  /**
-   * The positional layout of files written up to commit cfc7c7d: image size, patch size, channels,
-   * width, depth, heads, MLP ratio, qkv bias, layer-scale init, absolute positions, relative bias,
-   * drop-path, classes, pool ordinal.
-   */
-  private static Stored legacy(double[] m, Path path) throws IOException {
-    if (m.length != 14) {
-      throw new IOException(
-          path
-              + " has a "
-              + LEGACY_META
-              + " of "
-              + m.length
-              + " values, not the 14 of the old layout; re-export it with the beit4j that wrote it");
-    }
-    VitConfig config =
-        new VitConfig(
-            (int) m[0],
-            (int) m[1],
-            (int) m[2],
-            (int) m[3],
-            (int) m[4],
-            (int) m[5],
-            m[6],
-            m[7] != 0,
-            m[8],
-            m[9] != 0,
-            m[10] != 0,
-            m[11]);
-    return new Stored(config, (int) m[12], Pool.values()[(int) m[13]]);
   }
 
   // ---- accessors ---------------------------------------------------------------------------
