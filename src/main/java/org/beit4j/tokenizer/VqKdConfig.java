@@ -1,18 +1,22 @@
 package org.beit4j.tokenizer;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.beit4j.config.Presets;
 import org.beit4j.config.VitConfig;
 import org.beit4j.data.ChannelStats;
+import org.beit4j.data.InputContract;
 import org.beit4j.experiments.CodebookAblation;
 import org.beit4j.io.RecordProperties;
 import org.beit4j.io.RecordProperties.Legacy;
 import org.beit4j.quantizer.QuantizerConfig;
+import org.beit4j.teacher.Teacher;
 import org.beit4j.train.Optimizer;
 import org.beit4j.train.RunConfig;
 import org.beit4j.train.Schedule;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Everything that defines a VQ-KD tokenizer (seed article section 1.2, BEiT v2 section 2.1) and how
@@ -205,6 +209,71 @@ public record VqKdConfig(
   public VitConfig decoder() {
     int heads = decoderWidth % encoder.heads() == 0 ? encoder.heads() : 1;
     return encoder.withWidth(decoderWidth).withDepth(decoderDepth).withHeads(heads);
+  }
+
+  /**
+   * Checks that a teacher's grid and feature width are the ones this config expects.
+   *
+   * @throws IllegalArgumentException naming the teacher, both grids or both widths
+   */
+  public void checkTeacher(Teacher teacher) {
+    if (teacher.gridSize() != gridSize()) {
+      throw new IllegalArgumentException(
+          "teacher "
+              + teacher.id()
+              + " gives a "
+              + teacher.gridSize()
+              + "x"
+              + teacher.gridSize()
+              + " feature grid but the tokenizer has a "
+              + gridSize()
+              + "x"
+              + gridSize()
+              + " patch grid (imageSize "
+              + encoder.imageSize()
+              + " / patchSize "
+              + encoder.patchSize()
+              + "): they must be equal");
+    }
+    if (teacher.featureDim() != teacherDim) {
+      throw new IllegalArgumentException(
+          "teacher "
+              + teacher.id()
+              + " gives features of width "
+              + teacher.featureDim()
+              + " but the tokenizer config has teacherDim "
+              + teacherDim
+              + " (use config.withTeacherDim("
+              + teacher.featureDim()
+              + "))");
+    }
+  }
+
+  /**
+   * Checks that images are raw pixels {@code [B, C, S, S]} of the encoder's channels and size.
+   *
+   * @throws IllegalArgumentException naming the shape and the expected one
+   */
+  public void checkImages(INDArray images) {
+    VitConfig e = encoder;
+    long[] s = images.shape();
+    if (s.length != 4
+        || s[1] != e.channels()
+        || s[2] != e.imageSize()
+        || s[3] != e.imageSize()
+        || s[0] < 1) {
+      throw new IllegalArgumentException(
+          "images have shape "
+              + Arrays.toString(s)
+              + " but the tokenizer expects [B, "
+              + e.channels()
+              + ", "
+              + e.imageSize()
+              + ", "
+              + e.imageSize()
+              + "] (B >= 1)");
+    }
+    InputContract.raw(e.imageSize(), e.channels()).check(images, "VQ-KD tokenizer");
   }
 
   /** Patches per side of the token grid. */

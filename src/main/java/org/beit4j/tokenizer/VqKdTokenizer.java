@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.beit4j.Beit4j;
-import org.beit4j.config.VitConfig;
 import org.beit4j.data.InputContract;
 import org.beit4j.io.AtomicFiles;
 import org.beit4j.io.Manifest;
@@ -162,7 +161,7 @@ public final class VqKdTokenizer implements VisualTokenizer {
    */
   @Override
   public int[][] tokenize(INDArray images) {
-    checkImages(config, images);
+    config.checkImages(images);
     INDArray idx = run(images, VqKdGraph.INDICES); // [M]
     int n = config.numPatches();
     int[] flat = idx.toIntVector();
@@ -180,7 +179,7 @@ public final class VqKdTokenizer implements VisualTokenizer {
    * @return {@code [B, N, d]}
    */
   public INDArray encode(INDArray images) {
-    checkImages(config, images);
+    config.checkImages(images);
     INDArray h = run(images, VqKdGraph.QUANTIZER_INPUT); // [M, d]
     return h.reshape('c', images.size(0), config.numPatches(), config.quantizer().codeDim());
   }
@@ -236,14 +235,14 @@ public final class VqKdTokenizer implements VisualTokenizer {
 
   /** Code usage and mean cosine similarity to {@code teacher} over one pass of {@code data}. */
   public Evaluation evaluate(MultiDataSetIterator data, Teacher teacher) {
-    checkTeacher(config, teacher);
+    config.checkTeacher(teacher);
     CodebookHealth.Accumulator acc = new CodebookHealth.Accumulator(codebookSize());
     double cosSum = 0;
     long images = 0;
     data.reset();
     while (data.hasNext()) {
       INDArray x = data.next().getFeatures(0).castTo(DataType.FLOAT); // [B, C, H, W]
-      checkImages(config, x);
+      config.checkImages(x);
       INDArray t = teacher.patchFeatures(x).castTo(DataType.FLOAT); // [B, N, Dt]
       Map<String, INDArray> out = runWithTeacher(x, t);
       acc.add(out.get(VqKdGraph.INDICES).toIntVector());
@@ -349,63 +348,6 @@ public final class VqKdTokenizer implements VisualTokenizer {
 
   private synchronized INDArray run(INDArray images, String name) {
     return sd.outputSingle(Map.of(VqKdGraph.IMAGES, images.castTo(DataType.FLOAT)), name);
-  }
-
-  /** Checks that a teacher's grid and feature width are the ones the config expects. */
-  static void checkTeacher(VqKdConfig config, Teacher teacher) {
-    if (teacher.gridSize() != config.gridSize()) {
-      throw new IllegalArgumentException(
-          "teacher "
-              + teacher.id()
-              + " gives a "
-              + teacher.gridSize()
-              + "x"
-              + teacher.gridSize()
-              + " feature grid but the tokenizer has a "
-              + config.gridSize()
-              + "x"
-              + config.gridSize()
-              + " patch grid (imageSize "
-              + config.encoder().imageSize()
-              + " / patchSize "
-              + config.encoder().patchSize()
-              + "): they must be equal");
-    }
-    if (teacher.featureDim() != config.teacherDim()) {
-      throw new IllegalArgumentException(
-          "teacher "
-              + teacher.id()
-              + " gives features of width "
-              + teacher.featureDim()
-              + " but the tokenizer config has teacherDim "
-              + config.teacherDim()
-              + " (use config.withTeacherDim("
-              + teacher.featureDim()
-              + "))");
-    }
-  }
-
-  /** Checks that images are {@code [B, C, S, S]} of the encoder's channels and size. */
-  static void checkImages(VqKdConfig config, INDArray images) {
-    VitConfig e = config.encoder();
-    long[] s = images.shape();
-    if (s.length != 4
-        || s[1] != e.channels()
-        || s[2] != e.imageSize()
-        || s[3] != e.imageSize()
-        || s[0] < 1) {
-      throw new IllegalArgumentException(
-          "images have shape "
-              + Arrays.toString(s)
-              + " but the tokenizer expects [B, "
-              + e.channels()
-              + ", "
-              + e.imageSize()
-              + ", "
-              + e.imageSize()
-              + "] (B >= 1)");
-    }
-    InputContract.raw(e.imageSize(), e.channels()).check(images, "VQ-KD tokenizer");
   }
 
   /** Raw pixels {@code [B, C, S, S]} in [0, 1]; {@code inputContract().prepare(images)}. */

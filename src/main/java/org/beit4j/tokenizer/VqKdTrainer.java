@@ -44,7 +44,7 @@ final class VqKdTrainer {
       MultiDataSetIterator data,
       ProgressBar bar,
       Consumer<VqKdTokenizer.StepLog> onLog) {
-    VqKdTokenizer.checkTeacher(cfg, teacher);
+    cfg.checkTeacher(teacher);
     this.cfg = cfg;
     this.teacher = teacher;
     this.data = data;
@@ -120,7 +120,7 @@ final class VqKdTrainer {
       }
     }
     INDArray images = data.next().getFeatures(0); // [B, C, H, W]
-    VqKdTokenizer.checkImages(cfg, images);
+    cfg.checkImages(images);
     INDArray t = teacher.patchFeatures(images).castTo(DataType.FLOAT); // [B, N, Dt]
     return new org.nd4j.linalg.dataset.MultiDataSet(
         new INDArray[] {images.castTo(DataType.FLOAT)}, new INDArray[] {t});
