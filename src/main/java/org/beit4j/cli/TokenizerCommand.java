@@ -121,30 +121,6 @@ final class TokenizerCommand implements Callable<Integer> {
   String data;
 
   @Option(
-      names = "--steps",
-      defaultValue = "0",
-      description = "VQ-KD training steps (default 0 = the preset's).")
-  int steps;
-
-  @Option(
-      names = "--batch",
-      defaultValue = "0",
-      description = "VQ-KD images per step (default 0 = the preset's).")
-  int batch;
-
-  @Option(
-      names = "--lr",
-      defaultValue = "0",
-      description = "VQ-KD peak learning rate (default 0 = the preset's, 1e-3 for fashion-mnist).")
-  double learningRate;
-
-  @Option(
-      names = "--codebook-size",
-      defaultValue = "0",
-      description = "Number of codes (default 0 = the preset's).")
-  int codebookSize;
-
-  @Option(
       names = "--encoder-width",
       defaultValue = "0",
       description = "VQ-KD encoder token width (default 0 = the preset's).")
@@ -207,24 +183,14 @@ final class TokenizerCommand implements Callable<Integer> {
       description = "Where the tokenizer is saved (default ${DEFAULT-VALUE}).")
   Path out;
 
+  @Mixin VqKdRunOptions run;
+
   @Mixin ReplicasOption replicas;
 
   /** The stage's options; invalid or conflicting values are usage errors. */
   TokenizerStage.Options options() {
     try {
-      VqKdConfig c = preset.withRun(r -> r.withSeed(seed));
-      if (steps != 0) {
-        c = c.withRun(r -> r.withSteps(steps));
-      }
-      if (batch != 0) {
-        c = c.withRun(r -> r.withBatchSize(batch));
-      }
-      if (learningRate != 0) {
-        c = c.withLearningRate(learningRate);
-      }
-      if (codebookSize != 0) {
-        c = c.withQuantizer(c.quantizer().withCodebookSize(codebookSize));
-      }
+      VqKdConfig c = run.apply(preset.withRun(r -> r.withSeed(seed)));
       c = architecture(c);
       if (weightDecay >= 0) {
         c = c.withRun(r -> r.withOptimizer(o -> o.withWeightDecay(weightDecay)));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.beit4j.cli.VqKdRunOptions;
 import org.beit4j.tokenizer.VqKdConfig;
 import org.beit4j.tokenizer.VqKdTokenizer;
 import picocli.CommandLine;
@@ -59,43 +60,13 @@ final class SparkTokenizerCommand implements Callable<Integer> {
       description = "Tokenizer preset: fashion-mnist, test or paper (default ${DEFAULT-VALUE}).")
   String preset;
 
-  @Option(names = "--steps", defaultValue = "0", description = "Steps (default 0 = the preset's).")
-  int steps;
-
-  @Option(
-      names = "--batch",
-      defaultValue = "0",
-      description = "Images per step (default 0 = the preset's).")
-  int batch;
-
-  @Option(
-      names = "--lr",
-      defaultValue = "0",
-      description = "Peak learning rate (default 0 = the preset's).")
-  double learningRate;
-
-  @Option(
-      names = "--codebook-size",
-      defaultValue = "0",
-      description = "Number of codes (default 0 = the preset's).")
-  int codebookSize;
+  @Mixin VqKdRunOptions run;
 
   /** The job the flags describe; bad values are usage errors. */
   SparkTokenizerJob job() {
     try {
-      VqKdConfig c = VqKdConfig.PRESETS.get(preset).withRun(r -> r.withSeed(cluster.seed));
-      if (steps != 0) {
-        c = c.withRun(r -> r.withSteps(steps));
-      }
-      if (batch != 0) {
-        c = c.withRun(r -> r.withBatchSize(batch));
-      }
-      if (learningRate != 0) {
-        c = c.withLearningRate(learningRate);
-      }
-      if (codebookSize != 0) {
-        c = c.withQuantizer(c.quantizer().withCodebookSize(codebookSize));
-      }
+      VqKdConfig c =
+          run.apply(VqKdConfig.PRESETS.get(preset).withRun(r -> r.withSeed(cluster.seed)));
       // at least four rows of history, as bin/beit4j tokenizer keeps
       int logEvery = Math.min(c.run().logEvery(), Math.max(1, c.steps() / 4));
       c = c.withRun(r -> r.withLogEvery(logEvery));
