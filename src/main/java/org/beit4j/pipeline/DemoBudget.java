@@ -82,11 +82,13 @@ public record DemoBudget(
   }
 
   /**
-   * The default demo, sized for about 20 minutes on 2 CPU cores (22.8 measured, build included):
-   * the teacher for one epoch on 30,000 images, 1,000 VQ-KD steps at lr 3e-3 into 64 codes, two MIM
-   * runs (one per core) of 900 steps at lr 3e-3 of a 4-block ViT (D 96), probe and k-NN on 5,000 /
-   * 1,000 images. Longer tokenizer training, fewer codes and the higher learning rates were what
-   * moved the BEiT v2 row above the random-ViT row (measurements in the README).
+   * The default demo, sized for about 17 minutes on 2 CPU cores (16.7 measured on a quiet machine,
+   * without the build): the teacher for one epoch on 30,000 images, 1,000 VQ-KD steps at lr 3e-3
+   * into 64 codes on the teacher's features standardised per token, two MIM runs (one per core) of
+   * 900 steps at lr 3e-3 of a 4-block ViT (D 96) with the [CLS] branch from block 1, probe and k-NN
+   * on 5,000 / 1,000 images. Longer tokenizer training, fewer codes and the higher learning rates
+   * moved the BEiT v2 row above the random-ViT row; the [CLS] branch and teacher targets are issue
+   * #17's (docs/demo-experiments.md).
    */
   public static DemoBudget quick() {
     return new DemoBudget(
