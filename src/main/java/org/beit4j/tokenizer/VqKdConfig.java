@@ -3,6 +3,7 @@ package org.beit4j.tokenizer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.beit4j.config.Presets;
 import org.beit4j.config.VitConfig;
@@ -298,45 +299,28 @@ public record VqKdConfig(
 
   /** A copy with another encoder ViT, e.g. {@code withEncoder(e -> e.withWidth(96))}. */
   public VqKdConfig withEncoder(UnaryOperator<VitConfig> change) {
-    return new VqKdConfig(
-        change.apply(encoder),
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        teacherDim,
-        mode,
-        pixelStats,
-        kmeansBatches,
-        run);
+    return edit(d -> d.encoder = change.apply(encoder));
   }
 
   /** A copy with another decoder: {@code depth} blocks of width {@code width}. */
   public VqKdConfig withDecoder(int depth, int width) {
-    return new VqKdConfig(
-        encoder, depth, width, quantizer, teacherDim, mode, pixelStats, kmeansBatches, run);
+    return edit(
+        d -> {
+          d.decoderDepth = depth;
+          d.decoderWidth = width;
+        });
   }
 
   public VqKdConfig withQuantizer(QuantizerConfig q) {
-    return new VqKdConfig(
-        encoder, decoderDepth, decoderWidth, q, teacherDim, mode, pixelStats, kmeansBatches, run);
+    return edit(d -> d.quantizer = q);
   }
 
   public VqKdConfig withTeacherDim(int dt) {
-    return new VqKdConfig(
-        encoder, decoderDepth, decoderWidth, quantizer, dt, mode, pixelStats, kmeansBatches, run);
+    return edit(d -> d.teacherDim = dt);
   }
 
   public VqKdConfig withMode(CodebookMode m) {
-    return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        teacherDim,
-        m,
-        pixelStats,
-        kmeansBatches,
-        run);
+    return edit(d -> d.mode = m);
   }
 
   /** A copy with another peak learning rate; the cosine still ends at 1% of it. */
@@ -347,15 +331,44 @@ public record VqKdConfig(
 
   /** A copy with a changed run, e.g. {@code withRun(r -> r.withSteps(100))}. */
   public VqKdConfig withRun(UnaryOperator<RunConfig> change) {
+    return edit(d -> d.run = change.apply(run));
+  }
+
+  /** The fields as mutable values, so that each copy names only what it changes. */
+  private static final class Draft {
+    VitConfig encoder;
+    int decoderDepth;
+    int decoderWidth;
+    QuantizerConfig quantizer;
+    int teacherDim;
+    CodebookMode mode;
+    ChannelStats pixelStats;
+    int kmeansBatches;
+    RunConfig run;
+  }
+
+  /** A copy with {@code change} applied to a draft of the fields (then validated). */
+  private VqKdConfig edit(Consumer<Draft> change) {
+    Draft d = new Draft();
+    d.encoder = encoder;
+    d.decoderDepth = decoderDepth;
+    d.decoderWidth = decoderWidth;
+    d.quantizer = quantizer;
+    d.teacherDim = teacherDim;
+    d.mode = mode;
+    d.pixelStats = pixelStats;
+    d.kmeansBatches = kmeansBatches;
+    d.run = run;
+    change.accept(d);
     return new VqKdConfig(
-        encoder,
-        decoderDepth,
-        decoderWidth,
-        quantizer,
-        teacherDim,
-        mode,
-        pixelStats,
-        kmeansBatches,
-        change.apply(run));
+        d.encoder,
+        d.decoderDepth,
+        d.decoderWidth,
+        d.quantizer,
+        d.teacherDim,
+        d.mode,
+        d.pixelStats,
+        d.kmeansBatches,
+        d.run);
   }
 }
