@@ -16,7 +16,7 @@ import org.beit4j.io.RunLayout;
  * <pre>{@code
  * NotebookRun nr = NotebookRun.open(Path.of("../runs"), Path.of("../target/notebook-cache"),
  *     DemoBudget.quick().scaledTo(MAX_STEPS, MAX_IMAGES));
- * System.out.println(nr);            // which of the two, and why
+ * String how = nr.toString();       // which of the two, and why
  * RunLayout run = nr.complete();     // every artefact: found, or trained into the cache
  * }</pre>
  *

@@ -14,7 +14,7 @@ import org.beit4j.eval.ResultsTable;
  *
  * <pre>{@code
  * Verdict v = Verdict.above("bag of words", 0.41, Map.of("chance", 0.10));
- * System.out.println(v.atSize(maxSteps, 100, maxImages, 1000));  // claim shown: bag of words above chance
+ * String line = v.atSize(maxSteps, 100, maxImages, 1000).toString(); // "claim shown: bag of words ..."
  * }</pre>
  *
  * @param claim what was to be shown, e.g. "(d) above (b) and (e) on both probes"
