@@ -61,18 +61,20 @@ final class StepRegions {
     t.tag(prefix + "reshape");
     for (int j = 0; j < count; j++) {
       String name = scope + "/block" + j;
+      SDVariable ls1 = Block.layerScaleGamma(sd, name + "/ls1", init, cfg);
+      SDVariable ls2 = Block.layerScaleGamma(sd, name + "/ls2", init, cfg);
       SDVariable a = Layers.layerNorm(sd, name + "/norm1", init, rows, d, 2);
       t.tag(prefix + "layernorm");
-      a = Attention.selfAttentionRows(sd, name + "/attn", init, cfg, a, bias);
-      t.tag(prefix + "attention");
-      SDVariable r = rows.add(Block.layerScale(sd, name + "/ls1", init, cfg, a));
-      t.tag(prefix + "layerscale+residual");
+      a = Attention.selfAttentionRows(sd, name + "/attn", init, cfg, a, bias, ls1);
+      t.tag(prefix + "attention+layerscale");
+      SDVariable r = rows.add(a);
+      t.tag(prefix + "residual");
       SDVariable m = Layers.layerNorm(sd, name + "/norm2", init, r, d, 2);
       t.tag(prefix + "layernorm");
-      m = Block.mlp(sd, name + "/mlp", init, cfg, m);
-      t.tag(prefix + "mlp");
-      rows = r.add(Block.layerScale(sd, name + "/ls2", init, cfg, m));
-      t.tag(prefix + "layerscale+residual");
+      m = Block.mlp(sd, name + "/mlp", init, cfg, m, ls2);
+      t.tag(prefix + "mlp+layerscale");
+      rows = r.add(m);
+      t.tag(prefix + "residual");
       outputs.add(rows);
     }
     return outputs;

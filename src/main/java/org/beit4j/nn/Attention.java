@@ -61,6 +61,22 @@ public final class Attention {
    */
   public static SDVariable selfAttentionRows(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows, SDVariable bias) {
+    return selfAttentionRows(sd, scope, init, cfg, rows, bias, null);
+  }
+
+  /**
+   * {@link #selfAttentionRows} with its output projection scaled per column by {@code scale}
+   * ({@code [D]}, or {@code null}): a block's layer scale folded into the projection ({@link
+   * Layers#rowsLinear(SameDiff, String, Init, SDVariable, int, int, SDVariable)}).
+   */
+  public static SDVariable selfAttentionRows(
+      SameDiff sd,
+      String scope,
+      Init init,
+      VitConfig cfg,
+      SDVariable rows,
+      SDVariable bias,
+      SDVariable scale) {
     int d = cfg.width();
     int t = cfg.tokens();
     int h = cfg.heads();
@@ -81,6 +97,6 @@ public final class Attention {
     SDVariable[] parts = sd.unstack(qkv, 0, 3); // 3 x [B, h, T, hd]
     SDVariable o = scaledDotProduct(sd, parts[0], parts[1], parts[2], bias, hd); // [B, h, T, hd]
     o = sd.reshape(sd.permute(o, 0, 2, 1, 3), -1, d); // [B*T, D]
-    return Layers.rowsLinear(sd, scope + "/proj", init, o, d, d); // [B*T, D]
+    return Layers.rowsLinear(sd, scope + "/proj", init, o, d, d, scale); // [B*T, D]
   }
 }

@@ -21,23 +21,31 @@ public final class Block {
    */
   public static SDVariable mlp(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows) {
-    int d = cfg.width();
-    int m = cfg.mlpHidden();
-    SDVariable hidden = Layers.gelu(sd, Layers.rowsLinear(sd, scope + "/fc1", init, rows, d, m));
-    return Layers.rowsLinear(sd, scope + "/fc2", init, hidden, m, d); // [B*T, D]
+    return mlp(sd, scope, init, cfg, rows, null);
   }
 
   /**
-   * Layer scale {@code gamma * x} with a learned {@code gamma [D]} initialised to {@code
-   * layerScaleInit} (CaiT, used by BEiT); identity when {@code layerScaleInit == 0}.
+   * {@link #mlp} with its output scaled per column by {@code scale} ({@code [D]}, or {@code null}),
+   * folded into {@code fc2} ({@link Layers#rowsLinear(SameDiff, String, Init, SDVariable, int, int,
+   * SDVariable)}).
    */
-  public static SDVariable layerScale(
-      SameDiff sd, String name, Init init, VitConfig cfg, SDVariable x) {
+  public static SDVariable mlp(
+      SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows, SDVariable scale) {
+    int d = cfg.width();
+    int m = cfg.mlpHidden();
+    SDVariable hidden = Layers.gelu(sd, Layers.rowsLinear(sd, scope + "/fc1", init, rows, d, m));
+    return Layers.rowsLinear(sd, scope + "/fc2", init, hidden, m, d, scale); // [B*T, D]
+  }
+
+  /**
+   * The learned layer-scale vector {@code gamma [D]} named {@code name}, initialised to {@code
+   * layerScaleInit}, or {@code null} when {@code layerScaleInit == 0} (no layer scale).
+   */
+  public static SDVariable layerScaleGamma(SameDiff sd, String name, Init init, VitConfig cfg) {
     if (cfg.layerScaleInit() == 0) {
-      return x;
+      return null;
     }
-    SDVariable gamma = sd.var(name, init.constant(cfg.layerScaleInit(), cfg.width())); // [D]
-    return x.mul(gamma); // [B, T, D]
+    return sd.var(name, init.constant(cfg.layerScaleInit(), cfg.width())); // [D]
   }
 
   /**
@@ -45,7 +53,10 @@ public final class Block {
    *
    * <p>The residual stream is kept as token rows {@code [B*T, D]}: the linears need that layout,
    * LayerNorm over axis 1 of a 2-D array is faster than over axis 2 of {@code [B, T, D]} in M2.1,
-   * and every reshape saved is one op and one {@code reshape_bp} fewer per step.
+   * and every reshape saved is one op and one {@code reshape_bp} fewer per step. The layer scales
+   * {@code ls1}, {@code ls2} are folded into the attention's output projection and {@code fc2}
+   * ({@code x (W * ls) + b * ls}, the same function): their backward then reduces over the weights'
+   * rows, not over all {@code B*T} token rows.
    *
    * @param rows {@code [B*T, D]}
    * @param bias shared relative position bias {@code [h, T, T]} or {@code null}
@@ -55,12 +66,14 @@ public final class Block {
   public static SDVariable block(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows, SDVariable bias) {
     int d = cfg.width();
+    SDVariable ls1 = layerScaleGamma(sd, scope + "/ls1", init, cfg);
+    SDVariable ls2 = layerScaleGamma(sd, scope + "/ls2", init, cfg);
     SDVariable a = Layers.layerNorm(sd, scope + "/norm1", init, rows, d, 2); // [B*T, D]
-    a = Attention.selfAttentionRows(sd, scope + "/attn", init, cfg, a, bias); // [B*T, D]
-    SDVariable x = rows.add(layerScale(sd, scope + "/ls1", init, cfg, a)); // [B*T, D]
+    a = Attention.selfAttentionRows(sd, scope + "/attn", init, cfg, a, bias, ls1); // [B*T, D]
+    SDVariable x = rows.add(a); // [B*T, D]
     SDVariable m = Layers.layerNorm(sd, scope + "/norm2", init, x, d, 2); // [B*T, D]
-    m = mlp(sd, scope + "/mlp", init, cfg, m); // [B*T, D]
-    return x.add(layerScale(sd, scope + "/ls2", init, cfg, m)); // [B*T, D]
+    m = mlp(sd, scope + "/mlp", init, cfg, m, ls2); // [B*T, D]
+    return x.add(m); // [B*T, D]
   }
 
   /**

@@ -48,8 +48,26 @@ public final class Layers {
    */
   public static SDVariable rowsLinear(
       SameDiff sd, String scope, Init init, SDVariable rows, int in, int out) {
+    return rowsLinear(sd, scope, init, rows, in, out, null);
+  }
+
+  /**
+   * {@link #rowsLinear} followed by a per-column scale, {@code y = (x W + b) * s}, computed as
+   * {@code x (W * s) + b * s}: the scale multiplies the {@code [in, out]} weights and the bias
+   * instead of the {@code [M, out]} output, so its backward reduces over {@code in} rows instead of
+   * {@code M} (layer scale: {@code in = D} or {@code 4D} against {@code M = B*T}). The same
+   * function and the same parameters; only float rounding differs.
+   *
+   * @param scale {@code [out]}, or {@code null} for no scale
+   */
+  public static SDVariable rowsLinear(
+      SameDiff sd, String scope, Init init, SDVariable rows, int in, int out, SDVariable scale) {
     SDVariable w = sd.var(scope + "/w", init.truncNormal(in, out)); // [in, out]
     SDVariable b = sd.var(scope + "/b", init.zeros(out)); // [out]
+    if (scale != null) {
+      w = w.mul(scale); // [in, out]
+      b = b.mul(scale); // [out]
+    }
     return sd.nn().linear(rows, w, b); // [M, out]
   }
 

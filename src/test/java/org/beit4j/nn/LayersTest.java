@@ -69,6 +69,41 @@ class LayersTest {
   }
 
   @Test
+  void scaledRowsLinearIsTheLinearTimesTheScale() {
+    // (x W + b) * s computed as x (W * s) + b * s: same outputs, same gradients of W, b and s
+    Nd4j.getRandom().setSeed(12);
+    INDArray xs = Nd4j.randn(DataType.DOUBLE, 4, 3);
+    INDArray ss = Nd4j.randn(DataType.DOUBLE, 2);
+    INDArray weights = Nd4j.randn(DataType.DOUBLE, 4, 2);
+    Map<String, INDArray> folded = null;
+    for (boolean fold : new boolean[] {true, false}) {
+      SameDiff sd = SameDiff.create();
+      Init init = new Init(5, DataType.DOUBLE);
+      SDVariable x = sd.constant(xs);
+      SDVariable s = sd.var("s", ss.dup());
+      SDVariable y =
+          fold
+              ? Layers.rowsLinear(sd, "lin", init, x, 3, 2, s)
+              : Layers.rowsLinear(sd, "lin", init, x, 3, 2).mul(s);
+      sd.getVariable("lin/b").getArr().assign(Nd4j.createFromArray(0.5, -0.25));
+      y.mul(sd.constant(weights)).sum().markAsLoss();
+      Map<String, INDArray> grads = sd.calculateGradients(Map.of(), "lin/w", "lin/b", "s");
+      grads.put("y", y.eval());
+      if (folded == null) {
+        folded = grads;
+        continue;
+      }
+      for (String k : new String[] {"y", "lin/w", "lin/b", "s"}) {
+        assertArrayEquals(
+            grads.get(k).ravel().toDoubleVector(),
+            folded.get(k).ravel().toDoubleVector(),
+            1e-12,
+            k);
+      }
+    }
+  }
+
+  @Test
   void truncatedNormalIsBoundedWithTheTruncatedStd() {
     double[] v = Init.truncatedNormal(new Random(1), 200_000, 0.02);
     double mean = 0;
