@@ -82,7 +82,7 @@ public record DemoBudget(
   }
 
   /**
-   * The default demo, sized for about 17 minutes on 2 CPU cores (16.7 measured on a quiet machine,
+   * The default demo, sized for about 16 minutes on 2 CPU cores (16.0 measured on a quiet machine,
    * without the build): the teacher for one epoch on 30,000 images, 1,000 VQ-KD steps at lr 3e-3
    * into 64 codes on the teacher's features standardised per token, two MIM runs (one per core) of
    * 900 steps at lr 3e-3 of a 4-block ViT (D 96) with the [CLS] branch from block 1, probe and k-NN
