@@ -33,7 +33,10 @@ fi
 # and the kernel's OOM killer stopped it.
 # maxphysicalbytes=0: no resident-size check. JavaCPP's check reads /proc/self/statm on every
 # native allocation, and a SameDiff step allocates every op's output afresh (about 1000 per
-# pretraining step); maxbytes still bounds the arrays (docs/benchmarks.md, "Pretraining step").
+# pretraining step) (docs/benchmarks.md, "Pretraining step"). maxbytes does NOT bound ND4J's
+# array buffers in M2.1 (libnd4j allocates them outside JavaCPP's count, docs/performance.md): the
+# full recipe's evaluation still grew to 24 GiB and was killed; the pipeline now frees its largest
+# temporaries itself and asks for a garbage collection after every stage (pipeline.Stages).
 if [ -z "${BEIT4J_JAVA_MEM:-}" ]; then
   _mem_kb=$(awk '/^MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 8388608)
   _heap_mb=$((_mem_kb / 1024 / 8)); [ "$_heap_mb" -lt 2048 ] && _heap_mb=2048

@@ -68,6 +68,7 @@ public final class KnnClassifier {
                   org.nd4j.linalg.indexing.NDArrayIndex.all())
               .mmul(train.transpose()); // [n, M]
       float[][] s = sims.toFloatMatrix();
+      sims.close(); // [512, M] per chunk: freed now, not at the next garbage collection
       for (int i = 0; i < n; i++) {
         out[start + i] = vote(s[i]);
       }

@@ -327,6 +327,7 @@ public final class DemoStage {
     log.info("[{}/{}] {}", index, STAGES, name);
     long t0 = System.nanoTime();
     work.get();
+    Stages.releaseNativeMemory();
     double s = (System.nanoTime() - t0) / 1e9;
     synchronized (times) { // the two threads' stages share the file
       times.merge(name, s, Double::sum); // a resumed stage adds to its earlier time

@@ -198,6 +198,7 @@ public final class ProbeStage {
         table = table.withFinetune(s.name(), ft.top1());
       }
       table.save(o.out()); // after every row, so a long run shows its progress on disk
+      Stages.releaseNativeMemory();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     return new Result(table, o.out(), seconds);
