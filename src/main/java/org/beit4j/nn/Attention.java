@@ -46,28 +46,21 @@ public final class Attention {
   public static SDVariable selfAttention(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable x, SDVariable bias) {
     SDVariable rows = sd.reshape(x, -1, cfg.width()); // [B*T, D]
-    SDVariable y = selfAttentionRows(sd, scope, init, cfg, rows, bias); // [B*T, D]
+    SDVariable y = selfAttentionRows(sd, scope, init, cfg, rows, bias, null); // [B*T, D]
     return sd.reshape(y, -1, cfg.tokens(), cfg.width()); // [B, T, D]
   }
 
   /**
-   * {@link #selfAttention} on token rows.
+   * {@link #selfAttention} on token rows, its output projection scaled per column by {@code scale}
+   * when one is given (a block's layer scale, folded into the projection: {@link
+   * Layers#rowsLinear(SameDiff, String, Init, SDVariable, int, int, SDVariable)}).
    *
    * @param rows {@code [B*T, D]}
    * @param bias {@code [h, T, T]} relative position bias or {@code null}
+   * @param scale {@code [D]}, or {@code null}
    * @return {@code [B*T, D]}; parameters {@code scope/qkv/w [D, 3D]}, {@code scope/qbias [D]},
    *     {@code scope/vbias [D]} (when {@code qkvBias}), {@code scope/proj/w [D, D]}, {@code
    *     scope/proj/b [D]}
-   */
-  public static SDVariable selfAttentionRows(
-      SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows, SDVariable bias) {
-    return selfAttentionRows(sd, scope, init, cfg, rows, bias, null);
-  }
-
-  /**
-   * {@link #selfAttentionRows} with its output projection scaled per column by {@code scale}
-   * ({@code [D]}, or {@code null}): a block's layer scale folded into the projection ({@link
-   * Layers#rowsLinear(SameDiff, String, Init, SDVariable, int, int, SDVariable)}).
    */
   public static SDVariable selfAttentionRows(
       SameDiff sd,

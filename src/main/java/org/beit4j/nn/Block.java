@@ -13,21 +13,14 @@ public final class Block {
 
   /**
    * Two-layer perceptron {@code MLP(x) = GELU(x W1 + b1) W2 + b2} with the exact GELU, on token
-   * rows.
+   * rows, its output scaled per column by {@code scale} when one is given (a block's layer scale,
+   * folded into {@code fc2}: {@link Layers#rowsLinear(SameDiff, String, Init, SDVariable, int, int,
+   * SDVariable)}).
    *
    * @param rows {@code [B*T, D]}
+   * @param scale {@code [D]}, or {@code null}
    * @return {@code [B*T, D]}; parameters {@code scope/fc1 [D, M]}, {@code scope/fc2 [M, D]}, M =
    *     {@code mlpHidden()}
-   */
-  public static SDVariable mlp(
-      SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows) {
-    return mlp(sd, scope, init, cfg, rows, null);
-  }
-
-  /**
-   * {@link #mlp} with its output scaled per column by {@code scale} ({@code [D]}, or {@code null}),
-   * folded into {@code fc2} ({@link Layers#rowsLinear(SameDiff, String, Init, SDVariable, int, int,
-   * SDVariable)}).
    */
   public static SDVariable mlp(
       SameDiff sd, String scope, Init init, VitConfig cfg, SDVariable rows, SDVariable scale) {
